@@ -1,0 +1,74 @@
+package io.github.kafkastarter.autoconfigure.client;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * Named Kafka clients ({@code kafka.starter.clients.<name>}) beside Spring Boot's default
+ * client, the {@link KafkaClients} lookup, and the hook that lets every
+ * {@link KafkaClientCustomizer} shape every client.
+ */
+@AutoConfiguration(after = KafkaAutoConfiguration.class)
+@ConditionalOnClass({ KafkaTemplate.class, KafkaProperties.class })
+@ConditionalOnBean(KafkaProperties.class)
+@EnableConfigurationProperties(KafkaClientsProperties.class)
+public final class KafkaClientsAutoConfiguration {
+
+	@Bean
+	static NamedClientRegistrar kafkaStarterNamedClientRegistrar() {
+		return new NamedClientRegistrar();
+	}
+
+	@Bean
+	static KafkaClientsPostProcessor kafkaStarterClientsPostProcessor() {
+		return new KafkaClientsPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	KafkaClients kafkaClients(Environment environment, KafkaProperties properties,
+			ObjectProvider<KafkaConnectionDetails> connectionDetails, ObjectProvider<SslBundles> sslBundles,
+			ListableBeanFactory beanFactory) {
+		Binder binder = Binder.get(environment);
+		List<KafkaClient> clients = new ArrayList<>();
+		clients.add(new KafkaClient(KafkaClients.DEFAULT_CLIENT, properties, connectionDetails::getObject,
+				beanFactory));
+		for (String name : KafkaClientNames.declared(binder)) {
+			if (!KafkaClientNames.isValid(name)) {
+				throw KafkaClientNames.invalidName(name);
+			}
+			KafkaProperties effective = KafkaClientNames.bindEffective(binder, name);
+			NamedClientConnectionDetails.OwnServers ownServers = new NamedClientConnectionDetails.OwnServers(
+					KafkaClientNames.ownList(binder, name, "bootstrap-servers"),
+					KafkaClientNames.ownList(binder, name, "producer.bootstrap-servers"),
+					KafkaClientNames.ownList(binder, name, "consumer.bootstrap-servers"));
+			clients.add(new KafkaClient(name, effective, () -> new NamedClientConnectionDetails(name, effective,
+					ownServers, connectionDetails::getObject, sslBundles::getIfAvailable), beanFactory));
+		}
+		return new KafkaClients(clients);
+	}
+
+	@Bean
+	@Conditional(OnNamedClientsCondition.class)
+	KafkaClientCustomizer kafkaStarterTopicScopingCustomizer(ListableBeanFactory beanFactory) {
+		return new TopicScopingCustomizer(beanFactory);
+	}
+
+}

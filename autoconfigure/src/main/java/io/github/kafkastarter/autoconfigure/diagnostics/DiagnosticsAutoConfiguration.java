@@ -1,0 +1,21 @@
+package io.github.kafkastarter.autoconfigure.diagnostics;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * Start-up checks of the Kafka configuration; see {@link ConfigurationChecks}.
+ */
+@AutoConfiguration
+@ConditionalOnClass({ KafkaTemplate.class, KafkaProperties.class })
+public final class DiagnosticsAutoConfiguration {
+
+	@Bean
+	static ConfigurationChecks kafkaStarterConfigurationChecks() {
+		return new ConfigurationChecks();
+	}
+
+}

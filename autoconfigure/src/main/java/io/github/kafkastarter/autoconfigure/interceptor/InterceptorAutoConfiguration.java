@@ -1,0 +1,31 @@
+package io.github.kafkastarter.autoconfigure.interceptor;
+
+import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
+import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * Interceptors as Spring beans: every {@code ProducerInterceptor},
+ * {@code ConsumerInterceptor}, {@code RecordInterceptor} and {@code BatchInterceptor} bean
+ * applies to every Kafka client, in {@code @Order}, unless limited with
+ * {@link io.github.kafkastarter.autoconfigure.client.ForClients @ForClients}.
+ */
+@AutoConfiguration(after = KafkaClientsAutoConfiguration.class)
+@ConditionalOnClass(KafkaTemplate.class)
+@ConditionalOnBooleanProperty(name = "kafka.starter.interceptors.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(InterceptorProperties.class)
+public final class InterceptorAutoConfiguration {
+
+	@Bean
+	KafkaClientCustomizer kafkaStarterInterceptorCustomizer(ListableBeanFactory beanFactory) {
+		return new InterceptorClientCustomizer(beanFactory);
+	}
+
+}

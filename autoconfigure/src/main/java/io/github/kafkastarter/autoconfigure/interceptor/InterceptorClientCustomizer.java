@@ -1,0 +1,132 @@
+package io.github.kafkastarter.autoconfigure.interceptor;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.kafkastarter.autoconfigure.client.ClientScopedBeans;
+import io.github.kafkastarter.autoconfigure.client.KafkaClient;
+import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.consumer.ConsumerInterceptor;
+import org.apache.kafka.clients.producer.ProducerInterceptor;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.listener.BatchInterceptor;
+import org.springframework.kafka.listener.CompositeBatchInterceptor;
+import org.springframework.kafka.listener.CompositeRecordInterceptor;
+import org.springframework.kafka.listener.RecordInterceptor;
+import org.springframework.util.StringUtils;
+
+/**
+ * Applies the application's interceptor beans to every client: producer and consumer
+ * interceptors through Kafka's {@code interceptor.classes} (ahead of the classes already
+ * listed there), record and batch interceptors composed on every listener container
+ * factory. An interceptor a factory was given explicitly, not as a bean, stays first.
+ */
+final class InterceptorClientCustomizer implements KafkaClientCustomizer {
+
+	private final ListableBeanFactory beanFactory;
+
+	InterceptorClientCustomizer(ListableBeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
+	}
+
+	@Override
+	public void customizeProducerFactory(KafkaClient client, DefaultKafkaProducerFactory<?, ?> factory) {
+		if (hasBeans(ProducerInterceptor.class)) {
+			factory.updateConfigs(chainConfigs(factory.getConfigurationProperties(), BeanProducerInterceptors.class,
+					BeanProducerInterceptors.CHAIN_CONFIG, client, ProducerInterceptor.class));
+		}
+	}
+
+	@Override
+	public void customizeConsumerFactory(KafkaClient client, DefaultKafkaConsumerFactory<?, ?> factory) {
+		if (hasBeans(ConsumerInterceptor.class)) {
+			factory.updateConfigs(chainConfigs(factory.getConfigurationProperties(), BeanConsumerInterceptors.class,
+					BeanConsumerInterceptors.CHAIN_CONFIG, client, ConsumerInterceptor.class));
+		}
+	}
+
+	@Override
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	public void customizeListenerContainerFactory(KafkaClient client,
+			ConcurrentKafkaListenerContainerFactory<?, ?> factory) {
+		ConcurrentKafkaListenerContainerFactory raw = factory;
+		if (hasBeans(RecordInterceptor.class)) {
+			List<RecordInterceptor> chain = compose(raw.getRecordInterceptor(), RecordInterceptor.class, client);
+			raw.setRecordInterceptor(switch (chain.size()) {
+				case 0 -> null;
+				case 1 -> chain.get(0);
+				default -> new CompositeRecordInterceptor(chain.toArray(RecordInterceptor[]::new));
+			});
+		}
+		if (hasBeans(BatchInterceptor.class)) {
+			List<BatchInterceptor> chain = compose(raw.getBatchInterceptor(), BatchInterceptor.class, client);
+			raw.setBatchInterceptor(switch (chain.size()) {
+				case 0 -> null;
+				case 1 -> chain.get(0);
+				default -> new CompositeBatchInterceptor(chain.toArray(BatchInterceptor[]::new));
+			});
+		}
+	}
+
+	private <T> List<T> compose(@Nullable T current, Class<T> type, KafkaClient client) {
+		List<T> chain = new ArrayList<>();
+		// Boot sets a lone interceptor bean whatever its scope; anything else was set by hand.
+		if (current != null && !isBean(current, type)) {
+			chain.add(current);
+		}
+		chain.addAll(ClientScopedBeans.forClient(this.beanFactory, type, client.name()));
+		return chain;
+	}
+
+	private boolean isBean(Object candidate, Class<?> type) {
+		Set<Object> beans = Collections.newSetFromMap(new IdentityHashMap<>());
+		beans.addAll(this.beanFactory.getBeansOfType(type, false, true).values());
+		return beans.contains(candidate);
+	}
+
+	private boolean hasBeans(Class<?> type) {
+		return this.beanFactory.getBeanNamesForType(type, false, false).length > 0;
+	}
+
+	private <T> Map<String, Object> chainConfigs(Map<String, Object> current, Class<?> chainClass, String chainKey,
+			KafkaClient client, Class<T> type) {
+		List<Object> classes = new ArrayList<>();
+		classes.add(chainClass);
+		for (Object configured : configuredClasses(current.get(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG))) {
+			if (!chainClass.equals(configured) && !chainClass.getName().equals(configured)) {
+				classes.add(configured);
+			}
+		}
+		InterceptorChain<T> chain = new InterceptorChain<>(client.name(),
+				() -> ClientScopedBeans.forClient(this.beanFactory, type, client.name()));
+		return Map.of(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, classes, chainKey, chain);
+	}
+
+	private static Collection<?> configuredClasses(@Nullable Object value) {
+		if (value == null) {
+			return List.of();
+		}
+		if (value instanceof Collection<?> collection) {
+			return collection;
+		}
+		if (value instanceof String names) {
+			return StringUtils.commaDelimitedListToSet(names.replace(" ", ""))
+				.stream()
+				.filter(StringUtils::hasLength)
+				.toList();
+		}
+		return List.of(value);
+	}
+
+}
