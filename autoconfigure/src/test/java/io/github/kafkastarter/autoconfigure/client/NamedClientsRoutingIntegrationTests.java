@@ -1,0 +1,113 @@
+package io.github.kafkastarter.autoconfigure.client;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.TestBrokers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three clusters, one topic name on each: every template and listener container factory
+ * talks to its own cluster only.
+ */
+class NamedClientsRoutingIntegrationTests {
+
+	private static EmbeddedKafkaKraftBroker analyticsCluster;
+
+	private static EmbeddedKafkaKraftBroker auditCluster;
+
+	@BeforeAll
+	static void startClusters() {
+		analyticsCluster = TestBrokers.start(1, java.util.Map.of());
+		auditCluster = TestBrokers.start(1, java.util.Map.of());
+	}
+
+	@AfterAll
+	static void stopClusters() {
+		analyticsCluster.destroy();
+		auditCluster.destroy();
+	}
+
+	@Test
+	void eachClientSendsAndListensOnItsOwnCluster() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
+					KafkaClientsAutoConfiguration.class, InterceptorAutoConfiguration.class))
+			.withUserConfiguration(Listeners.class)
+			.withPropertyValues(TestBrokers.sharedServersProperty(),
+					"spring.kafka.consumer.auto-offset-reset=earliest", "spring.kafka.consumer.group-id=routing",
+					"kafka.starter.clients.analytics.bootstrap-servers=" + analyticsCluster.getBrokersAsString(),
+					"kafka.starter.clients.audit.bootstrap-servers=" + auditCluster.getBrokersAsString(),
+					"kafka.starter.clients.audit.consumer.group-id=audit-routing")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Listeners listeners = context.getBean(Listeners.class);
+				KafkaClients clients = context.getBean(KafkaClients.class);
+				for (String client : List.of("default", "analytics", "audit")) {
+					clients.get(client).<String, String>template().send("routing", client, "via-" + client).get();
+				}
+				await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+					assertThat(listeners.onDefault).containsExactly("via-default");
+					assertThat(listeners.onAnalytics).containsExactly("via-analytics");
+					assertThat(listeners.onAudit).containsExactly("via-audit");
+				});
+				// Sent once more with the injected qualified template: still its own cluster only.
+				listeners.auditTemplate.send("routing", "again").get();
+				await().atMost(Duration.ofSeconds(30))
+					.untilAsserted(() -> assertThat(listeners.onAudit).containsExactly("via-audit", "again"));
+				assertThat(listeners.onDefault).containsExactly("via-default");
+				assertThat(listeners.onAnalytics).containsExactly("via-analytics");
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Listeners {
+
+		final BlockingQueue<String> onDefault = new LinkedBlockingQueue<>();
+
+		final BlockingQueue<String> onAnalytics = new LinkedBlockingQueue<>();
+
+		final BlockingQueue<String> onAudit = new LinkedBlockingQueue<>();
+
+		final KafkaTemplate<String, String> auditTemplate;
+
+		Listeners(@Qualifier("auditKafkaTemplate") KafkaTemplate<String, String> auditTemplate) {
+			this.auditTemplate = auditTemplate;
+		}
+
+		@KafkaListener(topics = "routing")
+		void onDefault(String value) {
+			this.onDefault.add(value);
+		}
+
+		@KafkaListener(topics = "routing", groupId = "analytics-routing",
+				containerFactory = "analyticsKafkaListenerContainerFactory")
+		void onAnalytics(String value) {
+			this.onAnalytics.add(value);
+		}
+
+		@KafkaListener(topics = "routing", containerFactory = "auditKafkaListenerContainerFactory")
+		void onAudit(String value) {
+			this.onAudit.add(value);
+		}
+
+	}
+
+}

@@ -1,0 +1,92 @@
+package io.github.kafkastarter.autoconfigure.diagnostics;
+
+import io.github.kafkastarter.autoconfigure.support.StartupFailures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Bad configuration stops start-up at once with a report that names the property and the
+ * fix.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class StartupFailureReportTests {
+
+	@Test
+	void namedClientWhoseNameCannotPrefixBeanNames(CapturedOutput output) {
+		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
+				"kafka.starter.clients.analytics-eu.bootstrap-servers=eu:9092");
+		assertThat(report).contains("kafka.starter.clients.analytics-eu")
+			.contains("must start with a lowercase letter")
+			.contains("Action:")
+			.contains("analyticsEu");
+	}
+
+	@Test
+	void namedClientCalledDefault(CapturedOutput output) {
+		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
+				"kafka.starter.clients.default.bootstrap-servers=other:9092");
+		assertThat(report).contains("kafka.starter.clients.default").contains("'default', which is Spring Boot's");
+	}
+
+	@Test
+	void bootstrapServerWithoutPort(CapturedOutput output) {
+		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=broker-1:9092,broker-2");
+		assertThat(report).contains("spring.kafka.bootstrap-servers")
+			.contains("'broker-2' is not host:port")
+			.contains("broker-2:9092");
+	}
+
+	@Test
+	void bootstrapServersWithAnEmptyEntry(CapturedOutput output) {
+		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
+				"kafka.starter.clients.audit.bootstrap-servers=audit-1:9092,,audit-2:9092");
+		assertThat(report).contains("kafka.starter.clients.audit.bootstrap-servers").contains("empty entry");
+	}
+
+	@Test
+	void bootstrapServerWithPortOutOfRange(CapturedOutput output) {
+		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:99092");
+		assertThat(report).contains("spring.kafka.bootstrap-servers").contains("outside 1-65535");
+	}
+
+	@Test
+	void devBrokerTopicWithoutPartitions(CapturedOutput output) {
+		String report = StartupFailures.report(output, "kafka.starter.dev-broker.topics[0].name=orders",
+				"kafka.starter.dev-broker.topics[0].partitions=0");
+		assertThat(report).contains("kafka.starter.dev-broker.topics[0].partitions")
+			.contains("needs at least one partition")
+			.contains("Set 'kafka.starter.dev-broker.topics[0].partitions' to 1 or more");
+	}
+
+	@Test
+	void devBrokerTopicWithNegativePartitions(CapturedOutput output) {
+		String report = StartupFailures.report(output, "kafka.starter.dev-broker.topics[0].name=orders",
+				"kafka.starter.dev-broker.topics[0].partitions=-3");
+		assertThat(report).contains("kafka.starter.dev-broker.topics[0].partitions").contains("'-3'");
+	}
+
+	@Test
+	void namedClientSslBundleThatDoesNotExist(CapturedOutput output) {
+		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
+				"kafka.starter.clients.secure.bootstrap-servers=secure:9093",
+				"kafka.starter.clients.secure.ssl.bundle=missing");
+		assertThat(report).contains("kafka.starter.clients.secure.ssl.bundle")
+			.contains("'missing'")
+			.contains("spring.ssl.bundle");
+	}
+
+	@Test
+	void unknownValueInAnEnumKey(CapturedOutput output) {
+		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
+				"kafka.starter.clients.audit.listener.ack-mode=sometimes");
+		assertThat(report).contains("kafka.starter.clients.audit.listener.ack-mode")
+			.contains("sometimes")
+			.containsIgnoringCase("manual_immediate");
+	}
+
+}

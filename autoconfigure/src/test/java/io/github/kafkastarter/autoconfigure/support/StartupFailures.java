@@ -1,0 +1,60 @@
+package io.github.kafkastarter.autoconfigure.support;
+
+import java.time.Duration;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
+import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.devbroker.DevBrokerAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.diagnostics.DiagnosticsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * Starts a real Spring Boot application that is expected to fail, and returns the failure
+ * report Spring Boot printed.
+ */
+public final class StartupFailures {
+
+	private StartupFailures() {
+	}
+
+	/**
+	 * Runs an application with the given properties, asserts that start-up fails within a
+	 * bound (no hang), and returns the printed report.
+	 * @param output the captured console output
+	 * @param properties the application's properties
+	 * @return the "APPLICATION FAILED TO START" report
+	 */
+	public static String report(CapturedOutput output, String... properties) {
+		assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThatThrownBy(() -> {
+			try (ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
+				.web(WebApplicationType.NONE)
+				.properties(properties)
+				.run()) {
+				// reaching here means start-up did not fail
+			}
+		}).isNotNull());
+		String all = output.getAll();
+		int start = all.lastIndexOf("APPLICATION FAILED TO START");
+		assertThat(start).as("Spring Boot failure report").isNotNegative();
+		return all.substring(start);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ DiagnosticsAutoConfiguration.class, DevBrokerAutoConfiguration.class,
+			KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class, InterceptorAutoConfiguration.class })
+	static class App {
+
+	}
+
+}
