@@ -1,0 +1,17 @@
+package io.github.kafkastarter.sample;
+
+import java.time.Instant;
+
+/**
+ * An order as it travels on the {@code orders} topic, keyed by customer.
+ *
+ * @param id the order id
+ * @param customerId the customer, also the record key, so one customer's orders stay in
+ * order
+ * @param item what was ordered
+ * @param quantity how many
+ * @param placedAt when the order was accepted
+ */
+public record Order(String id, String customerId, String item, int quantity, Instant placedAt) {
+
+}

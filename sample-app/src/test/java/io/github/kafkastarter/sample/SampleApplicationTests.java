@@ -1,0 +1,74 @@
+package io.github.kafkastarter.sample;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample as a newcomer runs it: no configuration, the dev broker, an order posted over
+ * HTTP that comes back through the listener and is audited on the named client.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class SampleApplicationTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	RoundTrips roundTrips;
+
+	@Autowired
+	CountingInterceptor counting;
+
+	@Test
+	void anOrderPostedOverHttpMakesTheRoundTripAndIsAudited() {
+		RestClient http = RestClient.create("http://localhost:" + this.port);
+		ResponseEntity<Map<String, Object>> accepted = http.post()
+			.uri("/orders")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("customerId", "carol", "item", "kettle", "quantity", 1))
+			.retrieve()
+			.toEntity(new ParameterizedTypeReference<>() {
+			});
+		assertThat(accepted.getStatusCode().value()).isEqualTo(202);
+		String orderId = (String) accepted.getBody().get("orderId");
+		assertThat(accepted.getBody()).containsEntry("topic", "orders");
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(this.roundTrips.recent())
+				.anySatisfy((trip) -> assertThat(trip).satisfies((t) -> {
+					assertThat(t.orderId()).isEqualTo(orderId);
+					assertThat(t.customerId()).isEqualTo("carol");
+					assertThat(t.audited()).isTrue();
+				})));
+		// The interceptor bean saw the three demo orders and this one, each sent twice (order and
+		// audit copy) and received twice.
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			assertThat(this.counting.sentCount()).isEqualTo(8);
+			assertThat(this.counting.receivedCount()).isEqualTo(8);
+		});
+	}
+
+	@Test
+	void anInvalidOrderIsRejected() {
+		RestClient http = RestClient.create("http://localhost:" + this.port);
+		int status = http.post()
+			.uri("/orders")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("customerId", "", "item", "kettle", "quantity", 0))
+			.exchange((request, response) -> response.getStatusCode().value());
+		assertThat(status).isEqualTo(400);
+	}
+
+}
