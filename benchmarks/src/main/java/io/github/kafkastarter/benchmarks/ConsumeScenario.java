@@ -1,0 +1,228 @@
+package io.github.kafkastarter.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.listener.ConsumerSeekAware;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code consume} and {@code consume-batch}: the same records read by a
+ * {@code @KafkaListener} of the starter (record or batch) and by a raw
+ * {@code KafkaConsumer} poll loop with the same consumer settings that, like the
+ * container, commits after each poll.
+ */
+final class ConsumeScenario implements Scenario {
+
+	static final String TOPIC = "bench-consume";
+
+	private static boolean produced;
+
+	private final boolean batch;
+
+	ConsumeScenario(boolean batch) {
+		this.batch = batch;
+	}
+
+	@Override
+	public String name() {
+		return this.batch ? "consume-batch" : "consume";
+	}
+
+	@Override
+	public List<String> run(BenchmarkContext context) throws Exception {
+		long records = context.options().recordsOr(1_000_000);
+		produceOnce(context, records);
+		try (ConfigurableApplicationContext app = StarterApplication.start(context.bootstrapServers(),
+				"spring.kafka.consumer.key-deserializer=" + ByteArrayDeserializer.class.getName(),
+				"spring.kafka.consumer.value-deserializer=" + ByteArrayDeserializer.class.getName(),
+				"spring.kafka.consumer.auto-offset-reset=earliest")) {
+			Listeners listeners = app.getBean(Listeners.class);
+			MessageListenerContainer container = app.getBean(KafkaListenerEndpointRegistry.class)
+				.getListenerContainer(this.batch ? "bench-batch" : "bench-record");
+			Map<String, Object> rawConfigs = new HashMap<>(
+					app.getBean(DefaultKafkaConsumerFactory.class).getConfigurationProperties());
+			rawConfigs.keySet().removeIf((key) -> key.startsWith("kafka.starter."));
+			rawConfigs.remove(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG);
+			rawConfigs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+			rawConfigs.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-raw");
+			consumeRaw(rawConfigs, records / 5);
+			consumeStarter(listeners, container, records / 5);
+			List<Double> rawRates = new ArrayList<>();
+			List<Double> starterRates = new ArrayList<>();
+			for (int round = 1; round <= context.options().rounds(); round++) {
+				if (round % 2 == 1) {
+					rawRates.add(consumeRaw(rawConfigs, records));
+					starterRates.add(consumeStarter(listeners, container, records));
+				}
+				else {
+					starterRates.add(consumeStarter(listeners, container, records));
+					rawRates.add(consumeRaw(rawConfigs, records));
+				}
+				System.out.printf("  round %d: raw=%s starter=%s%n", round, Benchmarks.format(rawRates.get(round - 1)),
+						Benchmarks.format(starterRates.get(round - 1)));
+			}
+			return List.of(Benchmarks.result(name(), rawRates, starterRates));
+		}
+	}
+
+	private static synchronized void produceOnce(BenchmarkContext context, long records) throws Exception {
+		if (produced) {
+			return;
+		}
+		context.createTopic(TOPIC, 4);
+		byte[] payload = new byte[100];
+		Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, context.bootstrapServers(),
+				ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 262144);
+		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(configs, new ByteArraySerializer(),
+				new ByteArraySerializer())) {
+			for (long i = 0; i < records; i++) {
+				producer.send(new ProducerRecord<>(TOPIC, payload));
+			}
+			producer.flush();
+		}
+		produced = true;
+	}
+
+	// Both sides are timed from their first record to their last, so joining the group
+	// (the same protocol for both) does not blur the throughput.
+	private double consumeRaw(Map<String, Object> configs, long records) {
+		long start = 0;
+		long count = 0;
+		try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(configs, new ByteArrayDeserializer(),
+				new ByteArrayDeserializer())) {
+			consumer.subscribe(List.of(TOPIC), new ConsumerRebalanceListener() {
+
+				@Override
+				public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+				}
+
+				@Override
+				public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+					consumer.seekToBeginning(partitions);
+				}
+
+			});
+			long blackhole = 0;
+			while (count < records) {
+				ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(500));
+				if (start == 0 && !polled.isEmpty()) {
+					start = System.nanoTime();
+				}
+				for (ConsumerRecord<byte[], byte[]> record : polled) {
+					blackhole += record.value().length;
+					count++;
+				}
+				if (!polled.isEmpty()) {
+					// What the container commits after a poll: the partitions it processed.
+					Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+					for (TopicPartition partition : polled.partitions()) {
+						List<ConsumerRecord<byte[], byte[]>> processed = polled.records(partition);
+						offsets.put(partition, new OffsetAndMetadata(processed.get(processed.size() - 1).offset() + 1));
+					}
+					consumer.commitSync(offsets);
+				}
+			}
+			if (blackhole < 0) {
+				System.out.println(blackhole);
+			}
+		}
+		return records / ProduceScenario.seconds(start);
+	}
+
+	private double consumeStarter(Listeners listeners, MessageListenerContainer container, long records)
+			throws InterruptedException {
+		CountDownLatch done = listeners.expect(records);
+		container.start();
+		if (!done.await(5, TimeUnit.MINUTES)) {
+			throw new IllegalStateException("The listener did not receive " + records + " records");
+		}
+		double rate = records / ((listeners.end - listeners.start) / 1e9);
+		container.stop();
+		return rate;
+	}
+
+	/**
+	 * The starter's listeners: started per round, they read the topic from the beginning.
+	 */
+	@Component
+	static class Listeners implements ConsumerSeekAware {
+
+		private final AtomicLong remaining = new AtomicLong();
+
+		private volatile CountDownLatch done = new CountDownLatch(0);
+
+		private long blackhole;
+
+		volatile long start;
+
+		volatile long end;
+
+		CountDownLatch expect(long records) {
+			this.start = 0;
+			this.remaining.set(records);
+			this.done = new CountDownLatch(1);
+			return this.done;
+		}
+
+		@Override
+		public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+			callback.seekToBeginning(assignments.keySet());
+		}
+
+		@KafkaListener(id = "bench-record", topics = TOPIC, groupId = "bench-starter-record", autoStartup = "false")
+		void onRecord(ConsumerRecord<byte[], byte[]> record) {
+			if (this.start == 0) {
+				this.start = System.nanoTime();
+			}
+			this.blackhole += record.value().length;
+			if (this.remaining.decrementAndGet() == 0) {
+				this.end = System.nanoTime();
+				this.done.countDown();
+			}
+		}
+
+		@KafkaListener(id = "bench-batch", topics = TOPIC, groupId = "bench-starter-batch", autoStartup = "false",
+				batch = "true")
+		void onBatch(List<ConsumerRecord<byte[], byte[]>> records) {
+			if (this.start == 0) {
+				this.start = System.nanoTime();
+			}
+			for (ConsumerRecord<byte[], byte[]> record : records) {
+				this.blackhole += record.value().length;
+			}
+			long before = this.remaining.getAndAdd(-records.size());
+			if (before > 0 && before - records.size() <= 0) {
+				this.end = System.nanoTime();
+				this.done.countDown();
+			}
+		}
+
+	}
+
+}
