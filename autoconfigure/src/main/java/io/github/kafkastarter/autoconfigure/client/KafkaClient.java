@@ -3,7 +3,11 @@ package io.github.kafkastarter.autoconfigure.client;
 import java.util.List;
 import java.util.function.Supplier;
 
+import org.springframework.beans.BeanUtils;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
@@ -28,12 +32,15 @@ public final class KafkaClient {
 
 	private final ListableBeanFactory beanFactory;
 
+	private final Binder binder;
+
 	KafkaClient(String name, KafkaProperties properties, Supplier<KafkaConnectionDetails> connectionDetails,
-			ListableBeanFactory beanFactory) {
+			ListableBeanFactory beanFactory, Binder binder) {
 		this.name = name;
 		this.properties = properties;
 		this.connectionDetails = SingletonSupplier.of(connectionDetails);
 		this.beanFactory = beanFactory;
+		this.binder = binder;
 	}
 
 	/**
@@ -77,6 +84,27 @@ public final class KafkaClient {
 	 */
 	public List<String> bootstrapServers() {
 		return connectionDetails().getProducer().getBootstrapServers();
+	}
+
+	/**
+	 * Binds one of the starter's settings for this client: the value under
+	 * {@code kafka.starter.<path>} (which applies to every client), with the client's own
+	 * value under {@code kafka.starter.clients.<name>.<path>} on top. For example
+	 * {@code settings("producer", ProducerSettings.class)} reads
+	 * {@code kafka.starter.producer.*}, then {@code kafka.starter.clients.audit.producer.*}.
+	 * @param path the path below {@code kafka.starter}
+	 * @param type the settings type, a JavaBean with a default constructor
+	 * @param <T> the settings type
+	 * @return the effective settings, never {@code null}
+	 */
+	public <T> T settings(String path, Class<T> type) {
+		T settings = this.binder.bind("kafka.starter." + path, Bindable.of(type))
+			.orElseGet(() -> BeanUtils.instantiateClass(type));
+		if (!isDefault()) {
+			this.binder.bind(ConfigurationPropertyName.adapt(KafkaClientNames.prefix(this.name) + "." + path, '.'),
+					Bindable.ofInstance(settings));
+		}
+		return settings;
 	}
 
 	/**

@@ -5,6 +5,7 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
 /**
  * Shapes the Kafka infrastructure of every client, the default one and every named one,
@@ -42,6 +43,16 @@ public interface KafkaClientCustomizer {
 	 */
 	default void customizeListenerContainerFactory(KafkaClient client,
 			ConcurrentKafkaListenerContainerFactory<?, ?> factory) {
+	}
+
+	/**
+	 * Customize a listener container as a listener container factory creates it, after its
+	 * listener is set up and after any {@code ContainerCustomizer} the factory already had.
+	 * {@code container.getListenerId()} tells which listener it runs.
+	 * @param client the client of the factory that created the container
+	 * @param container the container, not yet started
+	 */
+	default void customizeContainer(KafkaClient client, ConcurrentMessageListenerContainer<?, ?> container) {
 	}
 
 	/**

@@ -1,7 +1,9 @@
 package io.github.kafkastarter.autoconfigure.client;
 
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -36,10 +38,22 @@ public final class KafkaClientNames {
 	 * @return the client keys
 	 */
 	public static Set<String> declared(Binder binder) {
-		Map<String, KafkaProperties> clients = binder
-			.bind(CLIENTS_PREFIX, Bindable.mapOf(String.class, KafkaProperties.class))
+		// Bound as plain maps, so a client that only sets starter keys (such as
+		// producer.profile) is found too.
+		Map<String, Object> clients = binder.bind(CLIENTS_PREFIX, Bindable.mapOf(String.class, Object.class))
 			.orElse(Map.of());
-		return new LinkedHashSet<>(clients.keySet());
+		Map<String, String> byRelaxedName = new LinkedHashMap<>();
+		for (String name : clients.keySet()) {
+			// 'analyticsEu' in YAML and ANALYTICSEU in the environment are one client to
+			// Boot's relaxed binding; keep the spelling that can name beans.
+			String relaxed = name.toLowerCase(Locale.ROOT).replace("-", "");
+			String known = byRelaxedName.get(relaxed);
+			if (known == null || (!isValid(known) && isValid(name))
+					|| (isValid(name) && !name.equals(name.toLowerCase(Locale.ROOT)))) {
+				byRelaxedName.put(relaxed, name);
+			}
+		}
+		return new LinkedHashSet<>(byRelaxedName.values());
 	}
 
 	/**

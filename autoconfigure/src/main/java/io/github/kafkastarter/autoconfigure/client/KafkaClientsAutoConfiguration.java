@@ -49,7 +49,7 @@ public final class KafkaClientsAutoConfiguration {
 		Binder binder = Binder.get(environment);
 		List<KafkaClient> clients = new ArrayList<>();
 		clients.add(new KafkaClient(KafkaClients.DEFAULT_CLIENT, properties, connectionDetails::getObject,
-				beanFactory));
+				beanFactory, binder));
 		for (String name : KafkaClientNames.declared(binder)) {
 			if (!KafkaClientNames.isValid(name)) {
 				throw KafkaClientNames.invalidName(name);
@@ -60,7 +60,7 @@ public final class KafkaClientsAutoConfiguration {
 					KafkaClientNames.ownList(binder, name, "producer.bootstrap-servers"),
 					KafkaClientNames.ownList(binder, name, "consumer.bootstrap-servers"));
 			clients.add(new KafkaClient(name, effective, () -> new NamedClientConnectionDetails(name, effective,
-					ownServers, connectionDetails::getObject, sslBundles::getIfAvailable), beanFactory));
+					ownServers, connectionDetails::getObject, sslBundles::getIfAvailable), beanFactory, binder));
 		}
 		return new KafkaClients(clients);
 	}

@@ -1,5 +1,6 @@
 package io.github.kafkastarter.autoconfigure.client;
 
+import java.lang.reflect.Field;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,11 +12,15 @@ import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.kafka.config.AbstractKafkaListenerContainerFactory;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.util.ReflectionUtils;
 
 /**
  * Applies every {@link KafkaClientCustomizer} to each Kafka factory, template and admin as
@@ -24,6 +29,8 @@ import org.springframework.kafka.core.KafkaTemplate;
  * belongs to the default client.
  */
 final class KafkaClientsPostProcessor implements BeanPostProcessor, BeanFactoryAware {
+
+	private static final Field CONTAINER_CUSTOMIZER = containerCustomizerField();
 
 	private @Nullable BeanFactory beanFactory;
 
@@ -51,6 +58,7 @@ final class KafkaClientsPostProcessor implements BeanPostProcessor, BeanFactoryA
 		else if (bean instanceof ConcurrentKafkaListenerContainerFactory<?, ?> factory) {
 			KafkaClient client = clientFor(beanName, "KafkaListenerContainerFactory", factory.getConsumerFactory());
 			customize((customizer) -> customizer.customizeListenerContainerFactory(client, factory));
+			hookContainers(client, factory);
 		}
 		else if (bean instanceof KafkaTemplate<?, ?> template) {
 			KafkaClient client = clientFor(beanName, "KafkaTemplate", template.getProducerFactory());
@@ -61,6 +69,21 @@ final class KafkaClientsPostProcessor implements BeanPostProcessor, BeanFactoryA
 			customize((customizer) -> customizer.customizeAdmin(client, admin));
 		}
 		return bean;
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private void hookContainers(KafkaClient client, ConcurrentKafkaListenerContainerFactory<?, ?> factory) {
+		// The factory holds one ContainerCustomizer, set by Boot or by the application: keep
+		// it and run the client customizers after it.
+		ContainerCustomizer existing = (ContainerCustomizer) ReflectionUtils.getField(CONTAINER_CUSTOMIZER, factory);
+		ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> composite = (
+				container) -> {
+			if (existing != null) {
+				existing.configure(container);
+			}
+			customize((customizer) -> customizer.customizeContainer(client, container));
+		};
+		((ConcurrentKafkaListenerContainerFactory) factory).setContainerCustomizer(composite);
 	}
 
 	private KafkaClient clientFor(String beanName, String suffix, @Nullable Object factory) {
@@ -102,6 +125,16 @@ final class KafkaClientsPostProcessor implements BeanPostProcessor, BeanFactoryA
 			this.customizers = customizers;
 		}
 		return customizers;
+	}
+
+	private static Field containerCustomizerField() {
+		Field field = ReflectionUtils.findField(AbstractKafkaListenerContainerFactory.class, "containerCustomizer");
+		if (field == null) {
+			throw new IllegalStateException("This Spring Kafka version has no AbstractKafkaListenerContainerFactory"
+					+ ".containerCustomizer; the starter needs it to keep a factory's own customizer");
+		}
+		ReflectionUtils.makeAccessible(field);
+		return field;
 	}
 
 	private BeanFactory beanFactory() {

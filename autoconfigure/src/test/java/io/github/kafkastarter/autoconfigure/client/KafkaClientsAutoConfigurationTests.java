@@ -225,6 +225,84 @@ class KafkaClientsAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void clientCustomizersSeeEveryContainerAfterTheFactorysOwnCustomizer() {
+		this.runner.withPropertyValues("kafka.starter.clients.audit.bootstrap-servers=audit:9092")
+			.withUserConfiguration(ContainerHooks.class)
+			.run((context) -> {
+				ContainerHooks hooks = context.getBean(ContainerHooks.class);
+				context.getBean("kafkaListenerContainerFactory", ConcurrentKafkaListenerContainerFactory.class)
+					.createContainer("t1");
+				context.getBean("auditKafkaListenerContainerFactory", ConcurrentKafkaListenerContainerFactory.class)
+					.createContainer("t2");
+				assertThat(hooks.calls).containsExactly("boot-customizer", "client:default", "boot-customizer",
+						"client:audit");
+			});
+	}
+
+	@Test
+	void settingsOfANamedClientLayerItsOwnValuesOverTheSharedOnes() {
+		this.runner
+			.withPropertyValues("kafka.starter.sample.level=3", "kafka.starter.sample.label=shared",
+					"kafka.starter.clients.audit.sample.level=7")
+			.run((context) -> {
+				KafkaClients clients = context.getBean(KafkaClients.class);
+				SampleSettings shared = clients.getDefault().settings("sample", SampleSettings.class);
+				SampleSettings audit = clients.get("audit").settings("sample", SampleSettings.class);
+				assertThat(shared.getLevel()).isEqualTo(3);
+				assertThat(audit.getLevel()).isEqualTo(7);
+				assertThat(audit.getLabel()).isEqualTo("shared");
+				assertThat(clients.getDefault().settings("absent", SampleSettings.class).getLevel()).isEqualTo(1);
+			});
+	}
+
+	public static class SampleSettings {
+
+		private int level = 1;
+
+		private String label = "none";
+
+		public int getLevel() {
+			return this.level;
+		}
+
+		public void setLevel(int level) {
+			this.level = level;
+		}
+
+		public String getLabel() {
+			return this.label;
+		}
+
+		public void setLabel(String label) {
+			this.label = label;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ContainerHooks {
+
+		final List<String> calls = new java.util.ArrayList<>();
+
+		@Bean
+		org.springframework.kafka.config.ContainerCustomizer<Object, Object, org.springframework.kafka.listener.ConcurrentMessageListenerContainer<Object, Object>> bootCustomizer() {
+			return (container) -> this.calls.add("boot-customizer");
+		}
+
+		@Bean
+		KafkaClientCustomizer recordingCustomizer() {
+			return new KafkaClientCustomizer() {
+				@Override
+				public void customizeContainer(KafkaClient client,
+						org.springframework.kafka.listener.ConcurrentMessageListenerContainer<?, ?> container) {
+					ContainerHooks.this.calls.add("client:" + client.name());
+				}
+			};
+		}
+
+	}
+
 	@SuppressWarnings("unchecked")
 	private static java.util.function.Predicate<NewTopic> topicFilter(KafkaAdmin admin) {
 		return (java.util.function.Predicate<NewTopic>) ReflectionTestUtils.getField(admin, "createOrModifyTopic");
