@@ -14,7 +14,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * the starter in the same run, and prints one line per scenario:
  * {@code RESULT <scenario> raw=<records/s> starter=<records/s> ratio=<starter/raw>}.
  * <p>
- * Arguments: scenario names (default: all), {@code --rounds=N} (default 3, the median is
+ * Arguments: scenario names (default: all), {@code --rounds=N} (default 5, the median is
  * reported), {@code --records=N} (records per round where the scenario takes a volume).
  */
 public final class Benchmarks {
@@ -64,7 +64,7 @@ public final class Benchmarks {
 
 		static Options parse(String[] args, java.util.Set<String> known) {
 			List<String> scenarios = new ArrayList<>();
-			int rounds = 3;
+			int rounds = 5;
 			long records = -1;
 			for (String arg : args) {
 				if (arg.startsWith("--rounds=")) {

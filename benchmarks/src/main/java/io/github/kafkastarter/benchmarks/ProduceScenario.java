@@ -55,9 +55,9 @@ final class ProduceScenario implements Scenario {
 				.toList());
 			try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(rawConfigs, new ByteArraySerializer(),
 					new ByteArraySerializer())) {
-				// Warm-up, not counted.
-				sendRaw(raw, records / 5, payload);
-				sendStarter(template, records / 5, payload);
+				// Warm-up, a full round each, not counted.
+				sendRaw(raw, records, payload);
+				sendStarter(template, records, payload);
 				List<Double> rawRates = new ArrayList<>();
 				List<Double> starterRates = new ArrayList<>();
 				for (int round = 1; round <= context.options().rounds(); round++) {
