@@ -66,6 +66,12 @@ public final class KafkaClientsAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	KafkaClientContainers kafkaClientContainers() {
+		return new KafkaClientContainers();
+	}
+
+	@Bean
 	@Conditional(OnNamedClientsCondition.class)
 	KafkaClientCustomizer kafkaStarterTopicScopingCustomizer(ListableBeanFactory beanFactory) {
 		return new TopicScopingCustomizer(beanFactory);

@@ -1,0 +1,22 @@
+package io.github.kafkastarter.autoconfigure.lag;
+
+/**
+ * Watches the consumer lag of one client's groups in the background. Other features
+ * (health, the actuator endpoint, metrics) read its snapshot, which never waits for the
+ * broker.
+ */
+public interface ConsumerLagMonitor {
+
+	/**
+	 * The client whose groups this monitor watches.
+	 * @return the client name
+	 */
+	String client();
+
+	/**
+	 * The latest snapshot; returns at once, whatever the broker's state.
+	 * @return the snapshot, {@link LagSnapshot#empty(String) empty} before the first refresh
+	 */
+	LagSnapshot snapshot();
+
+}
