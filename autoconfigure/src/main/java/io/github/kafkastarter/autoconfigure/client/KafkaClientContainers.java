@@ -35,8 +35,15 @@ public final class KafkaClientContainers implements KafkaClientCustomizer {
 	 */
 	public Optional<String> clientOf(MessageListenerContainer container) {
 		String client = this.clients.get(container);
-		if (client == null && container.getParentOrThis() != container) {
-			client = this.clients.get(container.getParentOrThis());
+		if (client == null) {
+			synchronized (this.clients) {
+				for (Map.Entry<MessageListenerContainer, String> entry : this.clients.entrySet()) {
+					if (entry.getKey() instanceof ConcurrentMessageListenerContainer<?, ?> parent
+							&& parent.getContainers().contains(container)) {
+						return Optional.of(entry.getValue());
+					}
+				}
+			}
 		}
 		return Optional.ofNullable(client);
 	}
