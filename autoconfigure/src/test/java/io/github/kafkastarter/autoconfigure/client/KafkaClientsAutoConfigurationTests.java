@@ -231,12 +231,21 @@ class KafkaClientsAutoConfigurationTests {
 			.withUserConfiguration(ContainerHooks.class)
 			.run((context) -> {
 				ContainerHooks hooks = context.getBean(ContainerHooks.class);
-				context.getBean("kafkaListenerContainerFactory", ConcurrentKafkaListenerContainerFactory.class)
+				var onDefault = context
+					.getBean("kafkaListenerContainerFactory", ConcurrentKafkaListenerContainerFactory.class)
 					.createContainer("t1");
-				context.getBean("auditKafkaListenerContainerFactory", ConcurrentKafkaListenerContainerFactory.class)
+				onDefault.getContainerProperties().setGroupId("g1");
+				var onAudit = context
+					.getBean("auditKafkaListenerContainerFactory", ConcurrentKafkaListenerContainerFactory.class)
 					.createContainer("t2");
+				onAudit.getContainerProperties().setGroupId("g2");
 				assertThat(hooks.calls).containsExactly("boot-customizer", "client:default", "boot-customizer",
 						"client:audit");
+				KafkaClientContainers containers = context.getBean(KafkaClientContainers.class);
+				assertThat(containers.clientOf(onDefault)).contains("default");
+				assertThat(containers.clientOf(onAudit)).contains("audit");
+				assertThat(containers.containers("audit")).containsExactly(onAudit);
+				assertThat(containers.groupIds("default")).containsExactly("g1");
 			});
 	}
 
