@@ -1,0 +1,44 @@
+package io.github.kafkastarter.autoconfigure.parallel;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Makes a {@code @KafkaListener} record listener process records in parallel, beyond its
+ * partitions, while keeping records of the same key in order:
+ * <pre class="code">
+ * &#64;KafkaListener(id = "enrichment", topics = "orders")
+ * &#64;ParallelListener(concurrency = 64)
+ * void enrich(Order order) { ... }   // an HTTP call, a database write...
+ * </pre>
+ * The listener needs an {@code id}: the same settings can be given, or overridden, under
+ * {@code kafka.starter.parallel.listeners.<id>.*}.
+ */
+@Target(ElementType.METHOD)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface ParallelListener {
+
+	/**
+	 * Which records must be processed one after the other.
+	 * @return the ordering
+	 */
+	Ordering ordering() default Ordering.KEY;
+
+	/**
+	 * How many records may be processed at once.
+	 * @return the concurrency
+	 */
+	int concurrency() default ParallelListenerSettings.DEFAULT_CONCURRENCY;
+
+	/**
+	 * How many records may be fetched but not finished; {@code 0} for 16 times the
+	 * concurrency.
+	 * @return the limit
+	 */
+	int maxInFlight() default 0;
+
+}

@@ -1,0 +1,65 @@
+package io.github.kafkastarter.autoconfigure.parallel;
+
+import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
+import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * Key-ordered parallel listeners: see {@link ParallelListener}.
+ */
+@AutoConfiguration(after = KafkaClientsAutoConfiguration.class)
+@ConditionalOnClass(KafkaTemplate.class)
+@EnableConfigurationProperties(ParallelProperties.class)
+public final class ParallelListenerAutoConfiguration {
+
+	@Bean
+	static ParallelListenerAnnotations kafkaStarterParallelListenerAnnotations() {
+		return new ParallelListenerAnnotations();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ParallelListeners parallelListeners() {
+		return new ParallelListeners();
+	}
+
+	@Bean
+	KafkaClientCustomizer kafkaStarterParallelListenerCustomizer(Environment environment,
+			ParallelListenerAnnotations annotations, ParallelListeners listeners, ParallelProperties properties) {
+		return new ParallelListenerCustomizer(Binder.get(environment), annotations, listeners,
+				properties.isVirtualThreads());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class ParallelListenerMetricsConfiguration {
+
+		ParallelListenerMetricsConfiguration(ParallelListeners listeners, ObjectProvider<MeterRegistry> registries) {
+			// Gauges read the live counters; they are registered as listeners appear.
+			listeners.onRegister((stats) -> registries.forEach((registry) -> {
+				Gauge.builder("kafka.listener.parallel.in.flight", stats, ParallelListeners.Stats::inFlight)
+					.tag("listener", stats.listenerId())
+					.description("Records taken by a parallel listener and not finished")
+					.register(registry);
+				Gauge.builder("kafka.listener.parallel.running", stats, ParallelListeners.Stats::running)
+					.tag("listener", stats.listenerId())
+					.description("Records running in a parallel listener")
+					.register(registry);
+			}));
+		}
+
+	}
+
+}

@@ -1,0 +1,106 @@
+package io.github.kafkastarter.autoconfigure.parallel;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How one listener processes records in parallel.
+ */
+public class ParallelListenerSettings {
+
+	static final int DEFAULT_CONCURRENCY = 16;
+
+	/**
+	 * Which records must be processed one after the other: KEY (same key in offset order,
+	 * different keys in parallel), PARTITION (a plain listener, left as it is) or
+	 * UNORDERED.
+	 */
+	private Ordering ordering = Ordering.KEY;
+
+	/**
+	 * How many records may be processed at once, on worker threads (virtual threads on
+	 * Java 21+, platform threads before).
+	 */
+	private int concurrency = DEFAULT_CONCURRENCY;
+
+	/**
+	 * How many records may be fetched but not finished, bounding memory. When it is
+	 * reached the listener's partitions are paused until half of them are done; the
+	 * consumer keeps polling, so slow records never exceed max.poll.interval.ms. Defaults
+	 * to 16 times the concurrency; it should cover what the workers finish in about 100 ms.
+	 */
+	private @Nullable Integer maxInFlight;
+
+	/**
+	 * How long a rebalance or a stop waits for the in-flight records of the partitions
+	 * being given up. Records not finished by then are abandoned without commit and will
+	 * be processed again by the partition's next owner.
+	 */
+	private Duration drainTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * How often the offsets below which every record is finished are committed. They are
+	 * always committed on revocation and on stop.
+	 */
+	private Duration commitInterval = Duration.ofMillis(100);
+
+	/**
+	 * The consumer's poll timeout for this listener; kept short so that paused partitions
+	 * resume promptly once records are done.
+	 */
+	private Duration pollTimeout = Duration.ofMillis(10);
+
+	public Ordering getOrdering() {
+		return this.ordering;
+	}
+
+	public void setOrdering(Ordering ordering) {
+		this.ordering = ordering;
+	}
+
+	public int getConcurrency() {
+		return this.concurrency;
+	}
+
+	public void setConcurrency(int concurrency) {
+		this.concurrency = concurrency;
+	}
+
+	public @Nullable Integer getMaxInFlight() {
+		return this.maxInFlight;
+	}
+
+	public void setMaxInFlight(@Nullable Integer maxInFlight) {
+		this.maxInFlight = maxInFlight;
+	}
+
+	public Duration getDrainTimeout() {
+		return this.drainTimeout;
+	}
+
+	public void setDrainTimeout(Duration drainTimeout) {
+		this.drainTimeout = drainTimeout;
+	}
+
+	public Duration getCommitInterval() {
+		return this.commitInterval;
+	}
+
+	public void setCommitInterval(Duration commitInterval) {
+		this.commitInterval = commitInterval;
+	}
+
+	public Duration getPollTimeout() {
+		return this.pollTimeout;
+	}
+
+	public void setPollTimeout(Duration pollTimeout) {
+		this.pollTimeout = pollTimeout;
+	}
+
+	int effectiveMaxInFlight() {
+		return (this.maxInFlight != null && this.maxInFlight > 0) ? this.maxInFlight : this.concurrency * 16;
+	}
+
+}

@@ -1,0 +1,100 @@
+package io.github.kafkastarter.autoconfigure.parallel;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.kafka.listener.AcknowledgingConsumerAwareMessageListener;
+import org.springframework.kafka.listener.ConsumerSeekAware;
+import org.springframework.kafka.listener.DelegatingMessageListener;
+import org.springframework.kafka.support.Acknowledgment;
+
+/**
+ * What the container runs in place of the application's record listener: hands each record
+ * to the {@link ParallelDispatcher} and returns at once. When the listener is full, the
+ * record (and the rest of the poll) is delivered again after the partitions resume.
+ * Seek callbacks still reach the application's listener.
+ */
+final class ParallelRecordListener
+		implements AcknowledgingConsumerAwareMessageListener<Object, Object>, ConsumerSeekAware,
+		DelegatingMessageListener<Object> {
+
+	private final Object delegate;
+
+	private final ParallelDispatcher dispatcher;
+
+	ParallelRecordListener(Object delegate, ParallelDispatcher dispatcher) {
+		this.delegate = delegate;
+		this.dispatcher = dispatcher;
+	}
+
+	@Override
+	public void onMessage(ConsumerRecord<Object, Object> record, @Nullable Acknowledgment acknowledgment,
+			@Nullable Consumer<?, ?> consumer) {
+		if (acknowledgment == null) {
+			throw new IllegalStateException("A parallel listener needs manual acknowledgment from its container");
+		}
+		if (!this.dispatcher.offer(record, acknowledgment)) {
+			// Full: re-seek this record and the rest of the poll; the partitions are paused
+			// until enough records are done.
+			acknowledgment.nack(Duration.ZERO);
+		}
+	}
+
+	@Override
+	public Object getDelegate() {
+		return this.delegate;
+	}
+
+	ParallelDispatcher dispatcher() {
+		return this.dispatcher;
+	}
+
+	@Override
+	public void registerSeekCallback(ConsumerSeekCallback callback) {
+		if (this.delegate instanceof ConsumerSeekAware seekAware) {
+			seekAware.registerSeekCallback(callback);
+		}
+	}
+
+	@Override
+	public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+		if (this.delegate instanceof ConsumerSeekAware seekAware) {
+			seekAware.onPartitionsAssigned(assignments, callback);
+		}
+	}
+
+	@Override
+	public void onPartitionsRevoked(@Nullable Collection<TopicPartition> partitions) {
+		if (this.delegate instanceof ConsumerSeekAware seekAware) {
+			seekAware.onPartitionsRevoked(partitions);
+		}
+	}
+
+	@Override
+	public void onIdleContainer(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+		if (this.delegate instanceof ConsumerSeekAware seekAware) {
+			seekAware.onIdleContainer(assignments, callback);
+		}
+	}
+
+	@Override
+	public void onFirstPoll() {
+		if (this.delegate instanceof ConsumerSeekAware seekAware) {
+			seekAware.onFirstPoll();
+		}
+	}
+
+	@Override
+	public void unregisterSeekCallback() {
+		if (this.delegate instanceof ConsumerSeekAware seekAware) {
+			seekAware.unregisterSeekCallback();
+		}
+	}
+
+}

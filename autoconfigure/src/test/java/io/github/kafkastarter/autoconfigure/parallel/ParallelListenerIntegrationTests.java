@@ -1,0 +1,103 @@
+package io.github.kafkastarter.autoconfigure.parallel;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.Records;
+import io.github.kafkastarter.autoconfigure.support.TestBrokers;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.KafkaListener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Parallel listeners on a real broker.
+ */
+class ParallelListenerIntegrationTests {
+
+	static final String SERVERS = TestBrokers.shared().getBrokersAsString();
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
+				InterceptorAutoConfiguration.class, ParallelListenerAutoConfiguration.class))
+		.withPropertyValues(TestBrokers.sharedServersProperty(), "spring.kafka.consumer.auto-offset-reset=earliest");
+
+	@Test
+	void keyOrderedListenerRunsBeyondItsPartitionsWithoutBreakingKeyOrder() {
+		String topic = "parallel-key-" + UUID.randomUUID();
+		Records.createTopic(SERVERS, topic, 4);
+		Records.send(SERVERS, topic, 20_000, (i) -> "key-" + (i % 1_000));
+		this.runner.withUserConfiguration(KeyOrderedListener.class)
+			.withPropertyValues("test.topic=" + topic, "spring.kafka.consumer.group-id=" + topic)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				KeyOrderedListener listener = context.getBean(KeyOrderedListener.class);
+				await().atMost(Duration.ofSeconds(60)).until(() -> listener.processed.size() == 20_000);
+				assertThat(listener.duplicates).hasValue(0);
+				assertThat(listener.orderViolations).hasValue(0);
+				assertThat(listener.peakInProgress.get()).as("records in progress at once").isGreaterThan(4);
+				ParallelListeners.Stats stats = context.getBean(ParallelListeners.class).get("keyed").orElseThrow();
+				assertThat(stats.finished()).isEqualTo(20_000);
+				// Everything finished is committed.
+				await().atMost(Duration.ofSeconds(30))
+					.untilAsserted(() -> assertThat(Records.committed(SERVERS, topic))
+						.isEqualTo(Records.endOffsets(SERVERS, topic, 4)));
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class KeyOrderedListener {
+
+		final Set<String> processed = ConcurrentHashMap.newKeySet();
+
+		final Map<String, Long> lastFinished = new ConcurrentHashMap<>();
+
+		final Set<String> activeKeys = ConcurrentHashMap.newKeySet();
+
+		final AtomicInteger inProgress = new AtomicInteger();
+
+		final AtomicInteger peakInProgress = new AtomicInteger();
+
+		final AtomicInteger duplicates = new AtomicInteger();
+
+		final AtomicInteger orderViolations = new AtomicInteger();
+
+		@KafkaListener(id = "keyed", topics = "${test.topic}", idIsGroup = false)
+		@ParallelListener(concurrency = 64)
+		void onRecord(ConsumerRecord<String, String> record) {
+			String key = record.key();
+			int now = this.inProgress.incrementAndGet();
+			this.peakInProgress.accumulateAndGet(now, Math::max);
+			if (!this.activeKeys.add(key)) {
+				this.orderViolations.incrementAndGet();
+			}
+			Long previous = this.lastFinished.get(key);
+			if (previous != null && previous >= record.offset()) {
+				this.orderViolations.incrementAndGet();
+			}
+			Records.simulatedIo(Duration.ofNanos(ThreadLocalRandom.current().nextLong(0, 3_000_000)));
+			this.lastFinished.put(key, record.offset());
+			this.activeKeys.remove(key);
+			this.inProgress.decrementAndGet();
+			if (!this.processed.add(record.partition() + "@" + record.offset())) {
+				this.duplicates.incrementAndGet();
+			}
+		}
+
+	}
+
+}
