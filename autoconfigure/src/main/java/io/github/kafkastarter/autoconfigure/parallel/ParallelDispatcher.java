@@ -52,6 +52,8 @@ final class ParallelDispatcher {
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
+	private final AtomicInteger peakInFlight = new AtomicInteger();
+
 	private final AtomicInteger running = new AtomicInteger();
 
 	private final AtomicInteger peakRunning = new AtomicInteger();
@@ -96,7 +98,18 @@ final class ParallelDispatcher {
 		this.container = container;
 		int headroom = consumers * maxPollRecords;
 		this.pauseAt = Math.max(1, this.maxInFlight - headroom);
-		this.resumeAt = Math.min(this.pauseAt - 1, this.maxInFlight / 2);
+		this.resumeAt = Math.max(0, Math.min(this.pauseAt - 1, this.maxInFlight / 2));
+	}
+
+	/**
+	 * The {@code max.poll.records} that lets the pause come early enough: a quarter of the
+	 * limit shared by the container's consumers, or less if configured lower.
+	 * @param consumers how many consumers the container runs
+	 * @param configured the consumers' configured {@code max.poll.records}
+	 * @return the value to use
+	 */
+	int maxPollRecords(int consumers, int configured) {
+		return Math.max(1, Math.min(configured, this.maxInFlight / (4 * consumers)));
 	}
 
 	/**
@@ -108,11 +121,13 @@ final class ParallelDispatcher {
 	 * later
 	 */
 	boolean offer(ConsumerRecord<?, ?> record, Acknowledgment ack) {
-		if (this.inFlight.get() >= this.maxInFlight) {
+		// Reserve a slot first: the container's consumers offer concurrently.
+		int before = this.inFlight.getAndUpdate((count) -> (count < this.maxInFlight) ? count + 1 : count);
+		if (before >= this.maxInFlight) {
 			requestPause();
 			return false;
 		}
-		take(record, ack, null);
+		take(record, ack, null, before + 1);
 		return true;
 	}
 
@@ -125,15 +140,16 @@ final class ParallelDispatcher {
 	 * @param failure why it failed
 	 */
 	void offerFailed(ConsumerRecord<?, ?> record, Exception failure) {
-		take(record, null, failure);
+		take(record, null, failure, this.inFlight.incrementAndGet());
 	}
 
-	private void take(ConsumerRecord<?, ?> record, @Nullable Acknowledgment ack, @Nullable Exception failure) {
+	private void take(ConsumerRecord<?, ?> record, @Nullable Acknowledgment ack, @Nullable Exception failure,
+			int now) {
+		this.peakInFlight.accumulateAndGet(now, Math::max);
 		TopicPartition partition = new TopicPartition(record.topic(), record.partition());
 		PartitionProgress progress = this.partitions.computeIfAbsent(partition, PartitionProgress::new);
 		Task task = new Task(record, progress, progress.accept(record.offset(), ack), laneKey(record, partition),
 				failure);
-		int now = this.inFlight.incrementAndGet();
 		dispatch(task);
 		if (now >= this.pauseAt) {
 			requestPause();
@@ -174,15 +190,13 @@ final class ParallelDispatcher {
 		}
 	}
 
-	private void runNextInLane(Object laneKey) {
+	private @Nullable Task nextInLane(Object laneKey) {
 		Task[] next = new Task[1];
 		this.lanes.computeIfPresent(laneKey, (key, lane) -> {
 			next[0] = lane.waiting.pollFirst();
 			return (next[0] != null) ? lane : null;
 		});
-		if (next[0] != null) {
-			this.workers.execute(next[0]);
-		}
+		return next[0];
 	}
 
 	private void requestPause() {
@@ -278,6 +292,10 @@ final class ParallelDispatcher {
 		return this.inFlight.get();
 	}
 
+	int peakInFlight() {
+		return this.peakInFlight.get();
+	}
+
 	int running() {
 		return this.running.get();
 	}
@@ -329,6 +347,16 @@ final class ParallelDispatcher {
 
 		@Override
 		public void run() {
+			// The worker that ran a key's record goes on with the key's next one, if any,
+			// rather than handing it back to the pool.
+			Task task = this;
+			while (task != null) {
+				task.runOne();
+				task = (task.laneKey != null) ? nextInLane(task.laneKey) : null;
+			}
+		}
+
+		private void runOne() {
 			int now = ParallelDispatcher.this.running.incrementAndGet();
 			ParallelDispatcher.this.peakRunning.accumulateAndGet(now, Math::max);
 			boolean finished = false;
@@ -349,9 +377,6 @@ final class ParallelDispatcher {
 					this.progress.abandoned(this.entry);
 				}
 				ParallelDispatcher.this.inFlight.decrementAndGet();
-				if (this.laneKey != null) {
-					runNextInLane(this.laneKey);
-				}
 				resumeIfDrained();
 			}
 		}

@@ -35,7 +35,7 @@ public @interface ParallelListener {
 	int concurrency() default ParallelListenerSettings.DEFAULT_CONCURRENCY;
 
 	/**
-	 * How many records may be fetched but not finished; {@code 0} for 16 times the
+	 * How many records may be fetched but not finished; {@code 0} for 32 times the
 	 * concurrency.
 	 * @return the limit
 	 */

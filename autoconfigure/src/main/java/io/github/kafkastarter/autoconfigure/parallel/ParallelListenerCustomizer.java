@@ -103,7 +103,11 @@ final class ParallelListenerCustomizer implements KafkaClientCustomizer, Ordered
 		properties.setPollTimeout(Math.min(properties.getPollTimeout(), settings.getPollTimeout().toMillis()));
 		properties.setConsumerRebalanceListener(new ParallelRebalanceListener(
 				properties.getConsumerRebalanceListener(), dispatcher, settings.getDrainTimeout()));
-		dispatcher.bind(container, Math.max(1, container.getConcurrency()), maxPollRecords(container));
+		int consumers = Math.max(1, container.getConcurrency());
+		int maxPollRecords = dispatcher.maxPollRecords(consumers, maxPollRecords(container));
+		properties.getKafkaConsumerProperties()
+			.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
+		dispatcher.bind(container, consumers, maxPollRecords);
 		long interval = Math.max(1, settings.getCommitInterval().toMillis());
 		this.committer.scheduleWithFixedDelay(dispatcher::acknowledgeWatermarks, interval, interval,
 				TimeUnit.MILLISECONDS);

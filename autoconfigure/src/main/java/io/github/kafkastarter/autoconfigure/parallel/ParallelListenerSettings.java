@@ -25,10 +25,10 @@ public class ParallelListenerSettings {
 	private int concurrency = DEFAULT_CONCURRENCY;
 
 	/**
-	 * How many records may be fetched but not finished, bounding memory. When it is
-	 * reached the listener's partitions are paused until half of them are done; the
-	 * consumer keeps polling, so slow records never exceed max.poll.interval.ms. Defaults
-	 * to 16 times the concurrency; it should cover what the workers finish in about 100 ms.
+	 * How many records may be fetched but not finished, bounding memory. Near it the
+	 * listener's partitions are paused until half of them are done; the consumer keeps
+	 * polling, so slow records never exceed max.poll.interval.ms. Defaults to 32 times the
+	 * concurrency; it should cover what the workers finish in a few tens of milliseconds.
 	 */
 	private @Nullable Integer maxInFlight;
 
@@ -100,7 +100,7 @@ public class ParallelListenerSettings {
 	}
 
 	int effectiveMaxInFlight() {
-		return (this.maxInFlight != null && this.maxInFlight > 0) ? this.maxInFlight : this.concurrency * 16;
+		return (this.maxInFlight != null && this.maxInFlight > 0) ? this.maxInFlight : this.concurrency * 32;
 	}
 
 }

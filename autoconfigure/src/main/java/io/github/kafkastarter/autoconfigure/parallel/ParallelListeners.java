@@ -76,6 +76,14 @@ public final class ParallelListeners {
 		}
 
 		/**
+		 * The most records that were in flight at once.
+		 * @return the peak
+		 */
+		public int peakInFlight() {
+			return this.dispatcher.peakInFlight();
+		}
+
+		/**
 		 * Records running in the application's listener right now.
 		 * @return the count
 		 */

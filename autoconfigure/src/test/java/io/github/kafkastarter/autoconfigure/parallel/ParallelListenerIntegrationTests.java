@@ -59,6 +59,41 @@ class ParallelListenerIntegrationTests {
 			});
 	}
 
+	@Test
+	void inFlightRecordsNeverExceedTheLimitAndABlockedHandlerDoesNotCostTheGroupMembership() {
+		String topic = "parallel-bound-" + UUID.randomUUID();
+		Records.createTopic(SERVERS, topic, 2);
+		Records.send(SERVERS, topic, 3_000, (i) -> "key-" + (i % 500));
+		BlockingListener listener = new BlockingListener();
+		this.runner.withBean(BlockingListener.class, () -> listener)
+			.withPropertyValues("test.topic=" + topic, "spring.kafka.consumer.group-id=" + topic,
+					"kafka.starter.parallel.listeners.blocking.concurrency=8",
+					"kafka.starter.parallel.listeners.blocking.max-in-flight=100",
+					// A short poll interval: the handler stays blocked for several of them.
+					"spring.kafka.consumer.properties.max.poll.interval.ms=2000",
+					"spring.kafka.consumer.properties.session.timeout.ms=6000",
+					"spring.kafka.consumer.properties.heartbeat.interval.ms=500")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				ParallelListeners.Stats stats = context.getBean(ParallelListeners.class).get("blocking").orElseThrow();
+				await().atMost(Duration.ofSeconds(30)).until(() -> listener.started.get() == 8);
+				long blockedSince = System.nanoTime();
+				// Held for more than twice max.poll.interval.ms, while the consumer goes on polling.
+				await().atMost(Duration.ofSeconds(30))
+					.pollDelay(Duration.ofSeconds(5))
+					.untilAsserted(() -> assertThat(stats.paused()).isTrue());
+				assertThat(System.nanoTime() - blockedSince).isGreaterThan(Duration.ofMillis(4_000).toNanos());
+				assertThat(stats.inFlight()).isLessThanOrEqualTo(100);
+				assertThat(listener.started.get()).isEqualTo(8);
+				listener.release.countDown();
+				await().atMost(Duration.ofSeconds(60)).until(() -> listener.processed.size() == 3_000);
+				assertThat(stats.peakInFlight()).as("peak in flight").isLessThanOrEqualTo(100).isGreaterThan(8);
+				// Never left the group: no partition was taken away and nothing ran twice.
+				assertThat(listener.revocations.get()).isZero();
+				assertThat(listener.duplicates.get()).isZero();
+			});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class KeyOrderedListener {
 
@@ -95,6 +130,38 @@ class ParallelListenerIntegrationTests {
 			this.inProgress.decrementAndGet();
 			if (!this.processed.add(record.partition() + "@" + record.offset())) {
 				this.duplicates.incrementAndGet();
+			}
+		}
+
+	}
+
+	static class BlockingListener implements org.springframework.kafka.listener.ConsumerSeekAware {
+
+		final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+		final AtomicInteger started = new AtomicInteger();
+
+		final AtomicInteger revocations = new AtomicInteger();
+
+		final AtomicInteger duplicates = new AtomicInteger();
+
+		final Set<String> processed = ConcurrentHashMap.newKeySet();
+
+		@KafkaListener(id = "blocking", topics = "${test.topic}", idIsGroup = false)
+		void onRecord(ConsumerRecord<String, String> record) throws InterruptedException {
+			if (this.release.getCount() > 0) {
+				this.started.incrementAndGet();
+				this.release.await();
+			}
+			if (!this.processed.add(record.partition() + "@" + record.offset())) {
+				this.duplicates.incrementAndGet();
+			}
+		}
+
+		@Override
+		public void onPartitionsRevoked(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+			if (partitions != null && !partitions.isEmpty()) {
+				this.revocations.incrementAndGet();
 			}
 		}
 
