@@ -1,0 +1,130 @@
+package io.github.kafkastarter.autoconfigure.share;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.github.kafkastarter.autoconfigure.client.KafkaClient;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ShareConsumer;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.SslConfigs;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.kafka.autoconfigure.SslBundleSslEngineFactory;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.kafka.config.ShareKafkaListenerContainerFactory;
+import org.springframework.kafka.core.DefaultShareConsumerFactory;
+import org.springframework.kafka.core.ShareConsumerFactory;
+import org.springframework.kafka.listener.ShareConsumerRecordRecoverer;
+import org.springframework.util.StringUtils;
+
+/**
+ * Builds a client's share consumer factory and share listener container factory from its
+ * effective properties and connection.
+ */
+final class ShareFactories {
+
+	// Regular-consumer settings a share consumer refuses to start with.
+	private static final List<String> UNSUPPORTED = List.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+			ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+			ConsumerConfig.ISOLATION_LEVEL_CONFIG, ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+			ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+			ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, ConsumerConfig.GROUP_PROTOCOL_CONFIG,
+			ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG);
+
+	private ShareFactories() {
+	}
+
+	static ShareConsumerFactory<Object, Object> consumerFactory(KafkaClient client) {
+		Map<String, Object> configs = client.properties().buildConsumerProperties();
+		UNSUPPORTED.forEach(configs::remove);
+		configs.keySet().removeIf((key) -> key.startsWith("kafka.starter."));
+		KafkaConnectionDetails.Configuration connection = client.connectionDetails().getConsumer();
+		configs.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, connection.getBootstrapServers());
+		if (StringUtils.hasLength(connection.getSecurityProtocol())) {
+			configs.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, connection.getSecurityProtocol());
+		}
+		SslBundle bundle = connection.getSslBundle();
+		if (bundle != null) {
+			configs.put(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG, SslBundleSslEngineFactory.class);
+			configs.put(SslBundle.class.getName(), bundle);
+		}
+		ShareSettings settings = client.settings("share", ShareSettings.class);
+		return new GroupConfiguringShareConsumerFactory(configs, client, settings.getStartFrom());
+	}
+
+	static ShareKafkaListenerContainerFactory<Object, Object> containerFactory(KafkaClient client,
+			ShareConsumerFactory<Object, Object> consumerFactory) {
+		ShareSettings settings = client.settings("share", ShareSettings.class);
+		ShareKafkaListenerContainerFactory<Object, Object> factory = new ShareKafkaListenerContainerFactory<>(
+				consumerFactory);
+		factory.getContainerProperties().setShareAckMode(settings.getAcknowledgementMode());
+		factory.setConcurrency(settings.getConcurrency());
+		factory.setShareConsumerRecordRecoverer((settings.getOnFailure() == ShareSettings.OnFailure.RELEASE)
+				? ShareConsumerRecordRecoverer.RELEASING : ShareConsumerRecordRecoverer.REJECTING);
+		factory.setAutoStartup(client.properties().getListener().isAutoStartup());
+		return factory;
+	}
+
+	/**
+	 * Sets the group's {@code share.auto.offset.reset} before its first consumer starts,
+	 * once per group: a share group only reads from the beginning if its group config says
+	 * so, which no consumer property can.
+	 */
+	static final class GroupConfiguringShareConsumerFactory extends DefaultShareConsumerFactory<Object, Object> {
+
+		private static final Logger logger = LoggerFactory.getLogger(GroupConfiguringShareConsumerFactory.class);
+
+		private final KafkaClient client;
+
+		private final ShareSettings.@Nullable StartFrom startFrom;
+
+		private final Set<String> configuredGroups = ConcurrentHashMap.newKeySet();
+
+		GroupConfiguringShareConsumerFactory(Map<String, Object> configs, KafkaClient client,
+				ShareSettings.@Nullable StartFrom startFrom) {
+			super(configs);
+			this.client = client;
+			this.startFrom = startFrom;
+		}
+
+		@Override
+		protected ShareConsumer<Object, Object> createRawConsumer(@Nullable String groupId, @Nullable String clientId,
+				Map<String, Object> overrideProperties) {
+			String group = (groupId != null) ? groupId : (String) getConfigurationProperties().get(ConsumerConfig.GROUP_ID_CONFIG);
+			if (this.startFrom != null && group != null && this.configuredGroups.add(group)) {
+				configureGroup(group);
+			}
+			return super.createRawConsumer(groupId, clientId, overrideProperties);
+		}
+
+		private void configureGroup(String group) {
+			String value = this.startFrom.name().toLowerCase(java.util.Locale.ROOT);
+			try (Admin admin = Admin.create(this.client.admin().getConfigurationProperties())) {
+				ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);
+				Collection<AlterConfigOp> ops = List.of(new AlterConfigOp(
+						new ConfigEntry("share.auto.offset.reset", value), AlterConfigOp.OpType.SET));
+				admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(30, TimeUnit.SECONDS);
+				logger.debug("Share group {} starts from {}", group, value);
+			}
+			catch (Exception ex) {
+				this.configuredGroups.remove(group);
+				logger.warn("Could not set share.auto.offset.reset={} on share group {} (client '{}'); it starts "
+						+ "from the group's current setting", value, group, this.client.name(), ex);
+			}
+		}
+
+	}
+
+}

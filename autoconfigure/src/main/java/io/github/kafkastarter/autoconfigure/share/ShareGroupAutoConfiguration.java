@@ -1,0 +1,55 @@
+package io.github.kafkastarter.autoconfigure.share;
+
+import io.github.kafkastarter.autoconfigure.client.KafkaClients;
+import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.config.ShareKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ShareConsumerFactory;
+
+/**
+ * Share groups (KIP-932) from properties: for the default client a
+ * {@code shareConsumerFactory} and a {@code shareKafkaListenerContainerFactory}, for each
+ * named client {@code <name>ShareConsumerFactory} and
+ * {@code <name>ShareKafkaListenerContainerFactory}. A share-group listener then needs no
+ * Java configuration:
+ * <pre class="code">
+ * &#64;KafkaListener(topics = "jobs", groupId = "workers",
+ *         containerFactory = "shareKafkaListenerContainerFactory")
+ * void work(Job job) { ... }
+ * </pre>
+ */
+@AutoConfiguration(after = KafkaClientsAutoConfiguration.class)
+@ConditionalOnClass(ShareKafkaListenerContainerFactory.class)
+@ConditionalOnBean(KafkaClients.class)
+@EnableConfigurationProperties(ShareProperties.class)
+public final class ShareGroupAutoConfiguration {
+
+	@Bean
+	static NamedShareFactoryRegistrar kafkaStarterNamedShareFactoryRegistrar() {
+		return new NamedShareFactoryRegistrar();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "shareConsumerFactory")
+	@ConditionalOnBooleanProperty(name = "kafka.starter.share.enabled", matchIfMissing = true)
+	ShareConsumerFactory<Object, Object> shareConsumerFactory(KafkaClients clients) {
+		return ShareFactories.consumerFactory(clients.getDefault());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "shareKafkaListenerContainerFactory")
+	@ConditionalOnBooleanProperty(name = "kafka.starter.share.enabled", matchIfMissing = true)
+	ShareKafkaListenerContainerFactory<Object, Object> shareKafkaListenerContainerFactory(KafkaClients clients,
+			@Qualifier("shareConsumerFactory") ShareConsumerFactory<Object, Object> shareConsumerFactory) {
+		return ShareFactories.containerFactory(clients.getDefault(), shareConsumerFactory);
+	}
+
+}

@@ -1,0 +1,75 @@
+package io.github.kafkastarter.autoconfigure.share;
+
+import java.util.List;
+
+import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.kafka.config.ShareKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ShareConsumerFactory;
+import org.springframework.kafka.listener.ContainerProperties.ShareAckMode;
+import org.springframework.kafka.listener.ShareConsumerRecordRecoverer;
+import org.springframework.test.util.ReflectionTestUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ShareGroupAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
+				ShareGroupAutoConfiguration.class))
+		.withPropertyValues("spring.kafka.bootstrap-servers=main:9092");
+
+	@Test
+	void everyClientGetsShareFactoriesFromProperties() {
+		this.runner
+			.withPropertyValues("spring.kafka.consumer.auto-offset-reset=earliest",
+					"spring.kafka.consumer.enable-auto-commit=false", "spring.kafka.consumer.max-poll-records=42",
+					"kafka.starter.share.acknowledgement-mode=manual",
+					"kafka.starter.clients.jobs.bootstrap-servers=jobs:9092",
+					"kafka.starter.clients.jobs.share.acknowledgement-mode=implicit",
+					"kafka.starter.clients.jobs.share.on-failure=reject",
+					"kafka.starter.clients.jobs.share.concurrency=3")
+			.run((context) -> {
+				ShareKafkaListenerContainerFactory<?, ?> defaults = context.getBean("shareKafkaListenerContainerFactory",
+						ShareKafkaListenerContainerFactory.class);
+				assertThat(defaults.getContainerProperties().getShareAckMode()).isEqualTo(ShareAckMode.MANUAL);
+				assertThat(ReflectionTestUtils.getField(defaults, "recordRecoverer"))
+					.isSameAs(ShareConsumerRecordRecoverer.RELEASING);
+				ShareKafkaListenerContainerFactory<?, ?> jobs = context.getBean("jobsShareKafkaListenerContainerFactory",
+						ShareKafkaListenerContainerFactory.class);
+				assertThat(jobs.getContainerProperties().getShareAckMode()).isEqualTo(ShareAckMode.IMPLICIT);
+				assertThat(ReflectionTestUtils.getField(jobs, "recordRecoverer"))
+					.isSameAs(ShareConsumerRecordRecoverer.REJECTING);
+				assertThat(ReflectionTestUtils.getField(jobs, "concurrency")).isEqualTo(3);
+				ShareConsumerFactory<?, ?> jobsConsumers = context.getBean("jobsShareConsumerFactory",
+						ShareConsumerFactory.class);
+				// Regular-consumer settings a share consumer refuses are left out; the rest is kept.
+				assertThat(jobsConsumers.getConfigurationProperties())
+					.doesNotContainKeys(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+							ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, ConsumerConfig.ISOLATION_LEVEL_CONFIG)
+					.containsEntry(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 42)
+					.containsEntry(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, List.of("jobs:9092"));
+				// Named share factories do not compete with the default ones for plain injection.
+				assertThat(context.getBean(ShareConsumerFactory.class))
+					.isSameAs(context.getBean("shareConsumerFactory"));
+			});
+	}
+
+	@Test
+	void shareSupportCanBeSwitchedOffForAllClientsOrOne() {
+		this.runner
+			.withPropertyValues("kafka.starter.clients.jobs.share.enabled=false",
+					"kafka.starter.clients.reports.client-id=reports")
+			.run((context) -> assertThat(context).hasBean("shareKafkaListenerContainerFactory")
+				.hasBean("reportsShareKafkaListenerContainerFactory")
+				.doesNotHaveBean("jobsShareKafkaListenerContainerFactory"));
+		this.runner.withPropertyValues("kafka.starter.share.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean("shareKafkaListenerContainerFactory"));
+	}
+
+}

@@ -1,0 +1,91 @@
+package io.github.kafkastarter.autoconfigure.share;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.Records;
+import io.github.kafkastarter.autoconfigure.support.TestBrokers;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.kafka.annotation.KafkaListener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Share-group listeners from properties alone, on a real broker.
+ */
+class ShareGroupIntegrationTests {
+
+	static final String SERVERS = TestBrokers.shared().getBrokersAsString();
+
+	@Test
+	void twoListenersOfOneShareGroupShareOnePartitionAndAFailingRecordIsRedeliveredUpToTheLimit() {
+		String topic = "share-" + UUID.randomUUID();
+		Records.createTopic(SERVERS, topic, 1);
+		Records.send(SERVERS, topic, 2_000, (i) -> "key-" + i);
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
+					KafkaClientsAutoConfiguration.class, ShareGroupAutoConfiguration.class))
+			.withUserConfiguration(Workers.class)
+			.withPropertyValues(TestBrokers.sharedServersProperty(), "test.topic=" + topic,
+					"test.group=" + topic, "kafka.starter.share.start-from=earliest")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Workers workers = context.getBean(Workers.class);
+				await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+					assertThat(workers.accepted).hasSize(1_999);
+					// The broker's delivery limit (group.share.delivery.count.limit, 5 by default).
+					assertThat(workers.poisonDeliveries).hasValue(5);
+				});
+				assertThat(workers.byWorker.get("a").get()).as("records received by worker a").isPositive();
+				assertThat(workers.byWorker.get("b").get()).as("records received by worker b").isPositive();
+				System.out.printf("share: worker a=%d, worker b=%d, poison deliveries=%d%n",
+						workers.byWorker.get("a").get(), workers.byWorker.get("b").get(),
+						workers.poisonDeliveries.get());
+			});
+	}
+
+	static class Workers {
+
+		final Set<String> accepted = ConcurrentHashMap.newKeySet();
+
+		final Map<String, AtomicInteger> byWorker = Map.of("a", new AtomicInteger(), "b", new AtomicInteger());
+
+		final AtomicInteger poisonDeliveries = new AtomicInteger();
+
+		@KafkaListener(id = "share-a", topics = "${test.topic}", groupId = "${test.group}",
+				containerFactory = "shareKafkaListenerContainerFactory")
+		void workerA(ConsumerRecord<String, String> record) {
+			handle("a", record);
+		}
+
+		@KafkaListener(id = "share-b", topics = "${test.topic}", groupId = "${test.group}",
+				containerFactory = "shareKafkaListenerContainerFactory")
+		void workerB(ConsumerRecord<String, String> record) {
+			handle("b", record);
+		}
+
+		private void handle(String worker, ConsumerRecord<String, String> record) {
+			this.byWorker.get(worker).incrementAndGet();
+			if (record.value().equals("1000")) {
+				this.poisonDeliveries.incrementAndGet();
+				throw new IllegalStateException("cannot process record 1000");
+			}
+			// A little work, so that neither worker drains the partition alone.
+			Records.simulatedIo(Duration.ofMillis(1));
+			this.accepted.add(record.value());
+		}
+
+	}
+
+}
