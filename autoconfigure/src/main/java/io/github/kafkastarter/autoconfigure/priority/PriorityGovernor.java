@@ -1,0 +1,224 @@
+package io.github.kafkastarter.autoconfigure.priority;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+/**
+ * Pauses a listener's lower-ranked topics while a higher-ranked one has a backlog, and
+ * resumes them when it is drained, judging backlogs from the consumers' own
+ * {@code records-lag} fetch metrics (no broker call). A topic paused for
+ * {@code max-pause} is resumed for {@code resume-for} whatever the backlogs, so no topic
+ * starves.
+ */
+final class PriorityGovernor {
+
+	private static final Logger logger = LoggerFactory.getLogger(PriorityGovernor.class);
+
+	private static final String FETCH_METRICS = "consumer-fetch-manager-metrics";
+
+	private final MessageListenerContainer container;
+
+	private final List<String> ranked;
+
+	private final long maxPauseNanos;
+
+	private final long resumeForNanos;
+
+	private final Set<TopicPartition> pausedByUs = new HashSet<>();
+
+	// Per ranked topic: since when it is paused, and until when it may run despite backlogs.
+	private final Map<String, Long> pausedSince = new HashMap<>();
+
+	private final Map<String, Long> graceUntil = new HashMap<>();
+
+	private boolean heldForFirstAssignment;
+
+	PriorityGovernor(MessageListenerContainer container, PriorityListenerSettings settings) {
+		this.container = container;
+		this.ranked = List.copyOf(settings.getTopics());
+		this.maxPauseNanos = settings.getMaxPause().toNanos();
+		this.resumeForNanos = settings.getResumeFor().toNanos();
+	}
+
+	/**
+	 * Holds the container paused until its first assignment, so that its very first poll
+	 * cannot hand out records of a lower-ranked topic: pausing a partition only takes
+	 * effect from the poll after the one that assigned it.
+	 */
+	synchronized void holdUntilAssigned() {
+		this.heldForFirstAssignment = true;
+		this.container.pause();
+	}
+
+	/**
+	 * Pauses, on assignment, every ranked topic below the highest one assigned: they run
+	 * once the check sees no backlog above them.
+	 * @param partitions the newly assigned partitions
+	 */
+	synchronized void assigned(Collection<TopicPartition> partitions) {
+		try {
+			pauseLowerRanked(partitions);
+		}
+		finally {
+			if (this.heldForFirstAssignment) {
+				this.heldForFirstAssignment = false;
+				this.container.resume();
+			}
+		}
+	}
+
+	private void pauseLowerRanked(Collection<TopicPartition> partitions) {
+		Set<String> assignedTopics = new HashSet<>();
+		Collection<TopicPartition> all = this.container.getAssignedPartitions();
+		if (all != null) {
+			all.forEach((partition) -> assignedTopics.add(partition.topic()));
+		}
+		partitions.forEach((partition) -> assignedTopics.add(partition.topic()));
+		int highest = highestAssignedRank(assignedTopics);
+		long now = System.nanoTime();
+		for (TopicPartition partition : partitions) {
+			int rank = this.ranked.indexOf(partition.topic());
+			if (rank > highest) {
+				pause(partition);
+				this.pausedSince.putIfAbsent(partition.topic(), now);
+			}
+		}
+	}
+
+	private int highestAssignedRank(Set<String> topics) {
+		for (int rank = 0; rank < this.ranked.size(); rank++) {
+			if (topics.contains(this.ranked.get(rank))) {
+				return rank;
+			}
+		}
+		return Integer.MAX_VALUE;
+	}
+
+	/**
+	 * Re-judges every ranked topic; called on a short timer. A topic runs when no topic
+	 * above it has a backlog. One paused that long for max-pause gets a turn of
+	 * resume-for, during which the topics above it wait instead: otherwise the consumer
+	 * would keep handing out their buffered records and the turn would be spent idle.
+	 */
+	synchronized void check() {
+		if (!this.container.isRunning()) {
+			return;
+		}
+		Collection<TopicPartition> assigned = this.container.getAssignedPartitions();
+		if (assigned == null || assigned.isEmpty()) {
+			return;
+		}
+		Map<TopicPartition, Double> lags = lags();
+		long now = System.nanoTime();
+		int turn = topicWithTurn(now);
+		boolean backlogAbove = false;
+		for (int rank = 0; rank < this.ranked.size(); rank++) {
+			String topic = this.ranked.get(rank);
+			List<TopicPartition> partitions = assigned.stream().filter((p) -> p.topic().equals(topic)).toList();
+			if (partitions.isEmpty()) {
+				continue;
+			}
+			boolean waitsForTurn = turn >= 0 && rank < turn;
+			boolean blocked = rank != turn && backlogAbove;
+			if (blocked) {
+				Long since = this.pausedSince.putIfAbsent(topic, now);
+				if (turn < 0 && since != null && now - since >= this.maxPauseNanos) {
+					// Starved long enough: its turn starts with the next check.
+					this.graceUntil.put(topic, now + this.resumeForNanos);
+					this.pausedSince.remove(topic);
+					logger.debug("Topic {} waited max-pause; it gets a turn", topic);
+				}
+			}
+			else {
+				this.pausedSince.remove(topic);
+			}
+			boolean pause = waitsForTurn || blocked;
+			for (TopicPartition partition : partitions) {
+				if (pause) {
+					pause(partition);
+				}
+				else {
+					resume(partition);
+				}
+			}
+			if (!backlogAbove) {
+				backlogAbove = partitions.stream().anyMatch((partition) -> hasBacklog(partition, lags));
+			}
+		}
+	}
+
+	private int topicWithTurn(long now) {
+		this.graceUntil.values().removeIf((until) -> now >= until);
+		for (int rank = 0; rank < this.ranked.size(); rank++) {
+			if (this.graceUntil.containsKey(this.ranked.get(rank))) {
+				return rank;
+			}
+		}
+		return -1;
+	}
+
+	private static boolean hasBacklog(TopicPartition partition, Map<TopicPartition, Double> lags) {
+		Double lag = lags.get(partition);
+		// Unknown until its first fetch: assume a backlog rather than let lower topics jump ahead.
+		return lag == null || lag.isNaN() || lag > 0;
+	}
+
+	private Map<TopicPartition, Double> lags() {
+		Map<TopicPartition, Double> lags = new HashMap<>();
+		Map<String, Map<MetricName, ? extends Metric>> metrics = this.container.metrics();
+		for (Map<MetricName, ? extends Metric> consumerMetrics : metrics.values()) {
+			consumerMetrics.forEach((name, metric) -> {
+				if (name.name().equals("records-lag") && name.group().equals(FETCH_METRICS)) {
+					TopicPartition partition = partition(name);
+					if (partition != null && metric.metricValue() instanceof Double value) {
+						lags.merge(partition, value, Math::max);
+					}
+				}
+			});
+		}
+		return lags;
+	}
+
+	private @Nullable TopicPartition partition(MetricName name) {
+		String topic = name.tags().get("topic");
+		String partition = name.tags().get("partition");
+		if (topic == null || partition == null || !this.ranked.contains(topic)) {
+			// Kafka also reports a deprecated copy with dots replaced in the topic name.
+			return null;
+		}
+		return new TopicPartition(topic, Integer.parseInt(partition));
+	}
+
+	private void pause(TopicPartition partition) {
+		// A partition someone else paused stays theirs to resume.
+		if (!this.pausedByUs.contains(partition) && !this.container.isPartitionPauseRequested(partition)) {
+			this.container.pausePartition(partition);
+			this.pausedByUs.add(partition);
+		}
+	}
+
+	private void resume(TopicPartition partition) {
+		if (this.pausedByUs.remove(partition)) {
+			this.container.resumePartition(partition);
+		}
+	}
+
+	synchronized void revoked(Collection<TopicPartition> partitions) {
+		// Drop our pause requests with the partitions, or they would outlive the assignment.
+		partitions.forEach(this::resume);
+	}
+
+}

@@ -1,0 +1,116 @@
+package io.github.kafkastarter.autoconfigure.priority;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.github.kafkastarter.autoconfigure.client.KafkaClient;
+import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
+import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.core.Ordered;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+
+/**
+ * Gives the listener containers of ranked listeners
+ * ({@code kafka.starter.priority.listeners.<id>.topics}) a {@link PriorityGovernor}, checked
+ * on a short timer.
+ */
+final class PriorityListenerCustomizer implements KafkaClientCustomizer, Ordered, DisposableBean {
+
+	private static final Logger logger = LoggerFactory.getLogger(PriorityListenerCustomizer.class);
+
+	private static final String PREFIX = "kafka.starter.priority.listeners";
+
+	private final Binder binder;
+
+	private final ScheduledExecutorService checker;
+
+	PriorityListenerCustomizer(Binder binder) {
+		this.binder = binder;
+		this.checker = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "kafka-priority-check");
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.LOWEST_PRECEDENCE - 10;
+	}
+
+	@Override
+	public void customizeContainer(KafkaClient client, ConcurrentMessageListenerContainer<?, ?> container) {
+		String listenerId = container.getListenerId();
+		PriorityListenerSettings settings = (listenerId != null) ? settings(listenerId) : null;
+		if (settings == null) {
+			return;
+		}
+		check(listenerId, settings, container.getContainerProperties());
+		PriorityGovernor governor = new PriorityGovernor(container, settings);
+		governor.holdUntilAssigned();
+		ContainerProperties properties = container.getContainerProperties();
+		properties.setConsumerRebalanceListener(
+				new PriorityRebalanceListener(properties.getConsumerRebalanceListener(), governor));
+		long interval = Math.max(1, settings.getCheckInterval().toMillis());
+		this.checker.scheduleWithFixedDelay(() -> {
+			try {
+				governor.check();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Priority check of listener {} failed", listenerId, ex);
+			}
+		}, interval, interval, TimeUnit.MILLISECONDS);
+		logger.info("Listener '{}' of client '{}' reads its topics by priority: {}", listenerId, client.name(),
+				settings.getTopics());
+	}
+
+	private @Nullable PriorityListenerSettings settings(String listenerId) {
+		ConfigurationPropertyName name = ConfigurationPropertyName.of(PREFIX)
+			.append(ConfigurationPropertyName.adapt(listenerId, '.'));
+		return this.binder.bind(name, Bindable.of(PriorityListenerSettings.class)).orElse(null);
+	}
+
+	private static void check(String listenerId, PriorityListenerSettings settings, ContainerProperties properties) {
+		String property = PREFIX + "." + listenerId + ".topics";
+		if (settings.getTopics().size() < 2) {
+			throw new KafkaStarterConfigurationException(property, settings.getTopics(),
+					"Ranking needs at least two topics.",
+					"List the listener's topics, highest priority first, for example " + property
+							+ "=orders-urgent,orders,orders-bulk.");
+		}
+		String[] topics = properties.getTopics();
+		if (topics != null) {
+			List<String> read = Arrays.asList(topics);
+			for (String topic : settings.getTopics()) {
+				if (!read.contains(topic)) {
+					throw new KafkaStarterConfigurationException(property, settings.getTopics(),
+							"Listener '" + listenerId + "' does not read topic '" + topic + "'; it reads " + read + ".",
+							"Rank only the topics the listener reads, or add '" + topic + "' to its topics.");
+				}
+			}
+		}
+		if (settings.getMaxPause().isZero() || settings.getMaxPause().isNegative()) {
+			throw new KafkaStarterConfigurationException(PREFIX + "." + listenerId + ".max-pause",
+					settings.getMaxPause(), "A lower-ranked topic could never run.",
+					"Set a positive duration, for example 30s.");
+		}
+	}
+
+	@Override
+	public void destroy() {
+		this.checker.shutdownNow();
+	}
+
+}

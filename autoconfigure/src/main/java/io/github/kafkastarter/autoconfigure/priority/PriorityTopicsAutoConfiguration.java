@@ -1,0 +1,28 @@
+package io.github.kafkastarter.autoconfigure.priority;
+
+import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
+import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * Priority topics: a listener that reads several topics ranks them with
+ * {@code kafka.starter.priority.listeners.<id>.topics}.
+ */
+@AutoConfiguration(after = KafkaClientsAutoConfiguration.class)
+@ConditionalOnClass(KafkaTemplate.class)
+@EnableConfigurationProperties(PriorityProperties.class)
+public final class PriorityTopicsAutoConfiguration {
+
+	@Bean
+	KafkaClientCustomizer kafkaStarterPriorityListenerCustomizer(Environment environment) {
+		return new PriorityListenerCustomizer(Binder.get(environment));
+	}
+
+}
