@@ -27,8 +27,9 @@ class DemoOrders implements ApplicationRunner {
 
 	@Override
 	public void run(ApplicationArguments args) {
-		List<OrderRequest> demo = List.of(new OrderRequest("alice", "coffee beans", 2),
-				new OrderRequest("bob", "teapot", 1), new OrderRequest("alice", "mug", 4));
+		List<OrderRequest> demo = List.of(new OrderRequest("alice", "coffee beans", 2, false),
+				new OrderRequest("bob", "teapot", 1, false), new OrderRequest("alice", "mug", 4, false),
+				new OrderRequest("dave", "espresso machine", 1, true));
 		logger.info("Sending {} demo orders; then try: curl -s -XPOST localhost:8080/orders "
 				+ "-H 'Content-Type: application/json' -d '{{\"customerId\":\"carol\",\"item\":\"kettle\",\"quantity\":1}}'",
 				demo.size());

@@ -11,7 +11,8 @@ import java.time.Instant;
  * @param item what was ordered
  * @param quantity how many
  * @param placedAt when the order was accepted
+ * @param urgent whether it travels on the urgent topic, read first
  */
-public record Order(String id, String customerId, String item, int quantity, Instant placedAt) {
+public record Order(String id, String customerId, String item, int quantity, Instant placedAt, boolean urgent) {
 
 }

@@ -30,13 +30,14 @@ class OrderListener {
 		this.roundTrips = roundTrips;
 	}
 
-	@KafkaListener(id = "orders", topics = Topics.ORDERS, groupId = "order-service")
+	// Reads urgent orders first: kafka.starter.priority.listeners.orders ranks the topics.
+	@KafkaListener(id = "orders", topics = { Topics.URGENT, Topics.ORDERS }, groupId = "order-service")
 	void onOrder(ConsumerRecord<String, Order> record) {
 		Order order = record.value();
 		long millis = Duration.between(order.placedAt(), Instant.now()).toMillis();
-		logger.info("Order {} for customer {} ({} x {}) came back from partition {} offset {} after {} ms",
-				shortId(order), order.customerId(), order.quantity(), order.item(), record.partition(),
-				record.offset(), millis);
+		logger.info("{}rder {} for customer {} ({} x {}) came back from {}-{} offset {} after {} ms",
+				order.urgent() ? "Urgent o" : "O", shortId(order), order.customerId(), order.quantity(),
+				order.item(), record.topic(), record.partition(), record.offset(), millis);
 		this.roundTrips.add(new RoundTrips.RoundTrip(order.id(), order.customerId(), record.partition(),
 				record.offset(), millis, false));
 		this.audit.send(Topics.AUDIT, order.customerId(), order);

@@ -23,8 +23,8 @@ public class OrderService {
 
 	CompletableFuture<SendResult<String, Order>> place(OrderRequest request) {
 		Order order = new Order(UUID.randomUUID().toString(), request.customerId(), request.item(),
-				request.quantity(), Instant.now());
-		return this.template.send(Topics.ORDERS, order.customerId(), order);
+				request.quantity(), Instant.now(), Boolean.TRUE.equals(request.urgent()));
+		return this.template.send(order.urgent() ? Topics.URGENT : Topics.ORDERS, order.customerId(), order);
 	}
 
 }

@@ -9,6 +9,10 @@ final class Topics {
 
 	static final String AUDIT = "orders.audit";
 
+	static final String URGENT = "orders.urgent";
+
+	static final String FULFILLMENT = "orders.fulfillment";
+
 	private Topics() {
 	}
 

@@ -32,19 +32,25 @@ class SampleApplicationTests {
 	@Autowired
 	CountingInterceptor counting;
 
+	@Autowired
+	EnrichmentListener enrichment;
+
+	@Autowired
+	FulfillmentWorkers fulfillment;
+
 	@Test
 	void anOrderPostedOverHttpMakesTheRoundTripAndIsAudited() {
 		RestClient http = RestClient.create("http://localhost:" + this.port);
 		ResponseEntity<Map<String, Object>> accepted = http.post()
 			.uri("/orders")
 			.contentType(MediaType.APPLICATION_JSON)
-			.body(Map.of("customerId", "carol", "item", "kettle", "quantity", 1))
+			.body(Map.of("customerId", "carol", "item", "kettle", "quantity", 1, "urgent", true))
 			.retrieve()
 			.toEntity(new ParameterizedTypeReference<>() {
 			});
 		assertThat(accepted.getStatusCode().value()).isEqualTo(202);
 		String orderId = (String) accepted.getBody().get("orderId");
-		assertThat(accepted.getBody()).containsEntry("topic", "orders");
+		assertThat(accepted.getBody()).containsEntry("topic", "orders.urgent");
 		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(this.roundTrips.recent())
 				.anySatisfy((trip) -> assertThat(trip).satisfies((t) -> {
@@ -52,11 +58,14 @@ class SampleApplicationTests {
 					assertThat(t.customerId()).isEqualTo("carol");
 					assertThat(t.audited()).isTrue();
 				})));
-		// The interceptor bean saw the three demo orders and this one, each sent twice (order and
-		// audit copy) and received twice.
+		// Enriched on the parallel listener, then fulfilled by the share group.
+		await().atMost(Duration.ofSeconds(60))
+			.untilAsserted(() -> assertThat(this.fulfillment.fulfilled(orderId)).isTrue());
+		// The interceptor bean saw the four demo orders and this one, each sent three times
+		// (order, audit copy, fulfillment job) and read by three groups and the share group.
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-			assertThat(this.counting.sentCount()).isEqualTo(8);
-			assertThat(this.counting.receivedCount()).isEqualTo(8);
+			assertThat(this.counting.sentCount()).isEqualTo(15);
+			assertThat(this.enrichment.enriched()).isEqualTo(5);
 		});
 	}
 
