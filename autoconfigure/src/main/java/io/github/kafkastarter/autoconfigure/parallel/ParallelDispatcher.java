@@ -276,7 +276,14 @@ final class ParallelDispatcher {
 			}
 		}
 		synchronized (this.pauseLock) {
-			this.pausedByUs.removeAll(revoked);
+			// A pause request outlives the assignment in the container: drop ours, or the
+			// partition would come back paused with nobody to resume it.
+			MessageListenerContainer container = this.container;
+			for (TopicPartition partition : revoked) {
+				if (this.pausedByUs.remove(partition) && container != null) {
+					container.resumePartition(partition);
+				}
+			}
 		}
 	}
 

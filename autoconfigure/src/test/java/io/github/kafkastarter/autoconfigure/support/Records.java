@@ -29,9 +29,26 @@ public final class Records {
 	private Records() {
 	}
 
+	/**
+	 * Creates a topic and waits until every partition has a leader: producing to a topic
+	 * the broker is still setting up can make an idempotent producer retry in a loop.
+	 * @param servers the broker
+	 * @param topic the topic
+	 * @param partitions the partition count
+	 */
 	public static void createTopic(String servers, String topic, int partitions) {
 		try (Admin admin = admin(servers)) {
 			admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+			org.awaitility.Awaitility.await()
+				.atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(50))
+				.until(() -> admin.describeTopics(List.of(topic))
+					.allTopicNames()
+					.get(10, TimeUnit.SECONDS)
+					.get(topic)
+					.partitions()
+					.stream()
+					.allMatch((partition) -> partition.leader() != null && !partition.leader().isEmpty()));
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("Could not create " + topic, ex);
