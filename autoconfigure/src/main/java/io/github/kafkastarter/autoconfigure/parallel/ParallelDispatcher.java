@@ -64,6 +64,8 @@ final class ParallelDispatcher {
 
 	private final Set<TopicPartition> pausedByUs = new HashSet<>();
 
+	private final Set<TopicPartition> staleRequests = new HashSet<>();
+
 	private volatile boolean paused;
 
 	private volatile int pauseAt;
@@ -221,6 +223,9 @@ final class ParallelDispatcher {
 			logger.debug("Parallel listener {} paused with {} records in flight", this.listenerId,
 					this.inFlight.get());
 		}
+		// The workers may have finished everything while the pause was being requested; then
+		// no completion is left to resume it.
+		resumeIfDrained();
 	}
 
 	private void resumeIfDrained() {
@@ -277,11 +282,11 @@ final class ParallelDispatcher {
 		}
 		synchronized (this.pauseLock) {
 			// A pause request outlives the assignment in the container: drop ours, or the
-			// partition would come back paused with nobody to resume it.
-			MessageListenerContainer container = this.container;
+			// partition would come back paused with nobody to resume it. Not from here:
+			// resuming wakes the consumer, which is in the middle of its rebalance.
 			for (TopicPartition partition : revoked) {
-				if (this.pausedByUs.remove(partition) && container != null) {
-					container.resumePartition(partition);
+				if (this.pausedByUs.remove(partition)) {
+					this.staleRequests.add(partition);
 				}
 			}
 		}
@@ -293,6 +298,23 @@ final class ParallelDispatcher {
 	 */
 	void acknowledgeWatermarks() {
 		this.partitions.values().forEach(PartitionProgress::acknowledgeWatermark);
+		resumeIfDrained();
+		dropStaleRequests();
+	}
+
+	private void dropStaleRequests() {
+		MessageListenerContainer container = this.container;
+		if (container == null) {
+			return;
+		}
+		synchronized (this.pauseLock) {
+			for (TopicPartition partition : this.staleRequests) {
+				if (!this.pausedByUs.contains(partition)) {
+					container.resumePartition(partition);
+				}
+			}
+			this.staleRequests.clear();
+		}
 	}
 
 	int inFlight() {

@@ -44,7 +44,15 @@ final class PriorityGovernor {
 
 	private final Map<String, Long> graceUntil = new HashMap<>();
 
+	// Records consumed from a topic when its turn started: a turn lasts until it shows
+	// progress, or the turn would be lost to a slow fetch.
+	private final Map<String, Double> consumedAtTurn = new HashMap<>();
+
 	private boolean heldForFirstAssignment;
+
+	private boolean assignedSinceHold;
+
+	private final Set<TopicPartition> staleRequests = new HashSet<>();
 
 	PriorityGovernor(MessageListenerContainer container, PriorityListenerSettings settings) {
 		this.container = container;
@@ -69,15 +77,10 @@ final class PriorityGovernor {
 	 * @param partitions the newly assigned partitions
 	 */
 	synchronized void assigned(Collection<TopicPartition> partitions) {
-		try {
-			pauseLowerRanked(partitions);
-		}
-		finally {
-			if (this.heldForFirstAssignment) {
-				this.heldForFirstAssignment = false;
-				this.container.resume();
-			}
-		}
+		pauseLowerRanked(partitions);
+		// The hold is released by the next check, off the consumer thread: resuming wakes the
+		// consumer, which is in the middle of its rebalance here.
+		this.assignedSinceHold = true;
 	}
 
 	private void pauseLowerRanked(Collection<TopicPartition> partitions) {
@@ -117,13 +120,21 @@ final class PriorityGovernor {
 		if (!this.container.isRunning()) {
 			return;
 		}
+		if (this.heldForFirstAssignment && this.assignedSinceHold) {
+			this.heldForFirstAssignment = false;
+			this.container.resume();
+		}
+		this.staleRequests.forEach(this.container::resumePartition);
+		this.staleRequests.clear();
 		Collection<TopicPartition> assigned = this.container.getAssignedPartitions();
 		if (assigned == null || assigned.isEmpty()) {
 			return;
 		}
-		Map<TopicPartition, Double> lags = lags();
+		Map<TopicPartition, Double> lags = new HashMap<>();
+		Map<String, Double> consumed = new HashMap<>();
+		readFetchMetrics(lags, consumed);
 		long now = System.nanoTime();
-		int turn = topicWithTurn(now);
+		int turn = topicWithTurn(now, consumed);
 		boolean backlogAbove = false;
 		for (int rank = 0; rank < this.ranked.size(); rank++) {
 			String topic = this.ranked.get(rank);
@@ -138,6 +149,7 @@ final class PriorityGovernor {
 				if (turn < 0 && since != null && now - since >= this.maxPauseNanos) {
 					// Starved long enough: its turn starts with the next check.
 					this.graceUntil.put(topic, now + this.resumeForNanos);
+					this.consumedAtTurn.put(topic, consumed.getOrDefault(topic, 0.0));
 					this.pausedSince.remove(topic);
 					logger.debug("Topic {} waited max-pause; it gets a turn", topic);
 				}
@@ -160,8 +172,17 @@ final class PriorityGovernor {
 		}
 	}
 
-	private int topicWithTurn(long now) {
-		this.graceUntil.values().removeIf((until) -> now >= until);
+	private int topicWithTurn(long now, Map<String, Double> consumed) {
+		this.graceUntil.entrySet().removeIf((turn) -> {
+			String topic = turn.getKey();
+			boolean progressed = consumed.getOrDefault(topic, 0.0) > this.consumedAtTurn.getOrDefault(topic, 0.0);
+			// At least resume-for, longer while nothing came through yet (up to ten times).
+			boolean over = now >= turn.getValue() && (progressed || now >= turn.getValue() + 9 * this.resumeForNanos);
+			if (over) {
+				this.consumedAtTurn.remove(topic);
+			}
+			return over;
+		});
 		for (int rank = 0; rank < this.ranked.size(); rank++) {
 			if (this.graceUntil.containsKey(this.ranked.get(rank))) {
 				return rank;
@@ -176,20 +197,26 @@ final class PriorityGovernor {
 		return lag == null || lag.isNaN() || lag > 0;
 	}
 
-	private Map<TopicPartition, Double> lags() {
-		Map<TopicPartition, Double> lags = new HashMap<>();
+	private void readFetchMetrics(Map<TopicPartition, Double> lags, Map<String, Double> consumed) {
 		Map<String, Map<MetricName, ? extends Metric>> metrics = this.container.metrics();
 		for (Map<MetricName, ? extends Metric> consumerMetrics : metrics.values()) {
 			consumerMetrics.forEach((name, metric) -> {
-				if (name.name().equals("records-lag") && name.group().equals(FETCH_METRICS)) {
+				if (!name.group().equals(FETCH_METRICS) || !(metric.metricValue() instanceof Double value)) {
+					return;
+				}
+				if (name.name().equals("records-lag")) {
 					TopicPartition partition = partition(name);
-					if (partition != null && metric.metricValue() instanceof Double value) {
+					if (partition != null) {
 						lags.merge(partition, value, Math::max);
 					}
 				}
+				else if (name.name().equals("records-consumed-total") && name.tags().containsKey("topic")
+						&& !name.tags().containsKey("partition")
+						&& this.ranked.contains(name.tags().get("topic"))) {
+					consumed.merge(name.tags().get("topic"), value, Double::sum);
+				}
 			});
 		}
-		return lags;
 	}
 
 	private @Nullable TopicPartition partition(MetricName name) {
@@ -217,8 +244,13 @@ final class PriorityGovernor {
 	}
 
 	synchronized void revoked(Collection<TopicPartition> partitions) {
-		// Drop our pause requests with the partitions, or they would outlive the assignment.
-		partitions.forEach(this::resume);
+		// Drop our pause requests with the partitions, or they would outlive the assignment;
+		// on the next check, as resuming wakes the consumer, which is rebalancing here.
+		for (TopicPartition partition : partitions) {
+			if (this.pausedByUs.remove(partition)) {
+				this.staleRequests.add(partition);
+			}
+		}
 	}
 
 }

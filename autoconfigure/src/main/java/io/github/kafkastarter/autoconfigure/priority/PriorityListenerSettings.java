@@ -23,7 +23,8 @@ public class PriorityListenerSettings {
 	private Duration maxPause = Duration.ofSeconds(30);
 
 	/**
-	 * How long a starved topic is resumed once it reached max-pause.
+	 * How long a starved topic runs, the topics above it waiting, once it reached
+	 * max-pause; extended until records of it actually came through.
 	 */
 	private Duration resumeFor = Duration.ofSeconds(1);
 
