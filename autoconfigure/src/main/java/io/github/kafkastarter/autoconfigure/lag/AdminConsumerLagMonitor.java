@@ -172,9 +172,9 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 			next = new LagSnapshot(this.client, last.refreshedAt(), true, error, last.groups());
 			if (!this.failing) {
 				this.failing = true;
-				logger.warn("Could not read the consumer lag of Kafka client '{}' ({}); the last values are kept, "
-						+ "marked stale, and the monitor retries every {}", this.client, error,
-						this.settings.getInterval());
+				logger.warn("Could not read the consumer lag of Kafka client '{}': {}. The last values are kept, "
+						+ "marked stale, and the monitor retries every {} ms", this.client, error,
+						this.settings.getInterval().toMillis());
 			}
 			else {
 				logger.debug("Consumer lag of Kafka client '{}' still unreadable: {}", this.client, error);
@@ -386,9 +386,20 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 			return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
-			throw new LagRefreshTimeoutException(
-					"Timed out after " + this.settings.getTimeout().toMillis() + " ms reading " + what);
+			throw timedOut(what, null);
 		}
+		catch (ExecutionException ex) {
+			// The admin gave up at the deadline we passed it.
+			if (ex.getCause() instanceof org.apache.kafka.common.errors.TimeoutException timeout) {
+				throw timedOut(what, timeout);
+			}
+			throw ex;
+		}
+	}
+
+	private LagRefreshTimeoutException timedOut(String what, @Nullable Throwable cause) {
+		String message = "Timed out after " + this.settings.getTimeout().toMillis() + " ms reading " + what;
+		return new LagRefreshTimeoutException((cause != null) ? message + " (" + cause.getMessage() + ")" : message);
 	}
 
 	private Admin admin() {
@@ -444,6 +455,9 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 			cause = cause.getCause();
 		}
 		String message = cause.getMessage();
+		if (cause instanceof LagRefreshTimeoutException) {
+			return message;
+		}
 		return cause.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
 	}
 
