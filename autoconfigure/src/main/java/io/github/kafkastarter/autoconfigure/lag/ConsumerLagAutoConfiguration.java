@@ -119,7 +119,7 @@ public final class ConsumerLagAutoConfiguration {
 	 * the client's {@code client-id}, else the application name, then {@code -lag} and, where
 	 * the name does not say so already, the client name.
 	 */
-	private static String clientIdBase(KafkaClient client, Environment environment) {
+	static String clientIdBase(KafkaClient client, Environment environment) {
 		String base = client.properties().getClientId();
 		if (!StringUtils.hasText(base)) {
 			base = environment.getProperty("spring.application.name");
