@@ -33,6 +33,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -172,12 +173,14 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 			next = new LagSnapshot(this.client, last.refreshedAt(), true, error, last.groups());
 			if (!this.failing) {
 				this.failing = true;
+				// The broker's side of things needs the message only; anything else, the trace.
+				Object[] arguments = { this.client, error, this.settings.getInterval().toMillis(),
+						expected(ex) ? null : ex };
 				logger.warn("Could not read the consumer lag of Kafka client '{}': {}. The last values are kept, "
-						+ "marked stale, and the monitor retries every {} ms", this.client, error,
-						this.settings.getInterval().toMillis());
+						+ "marked stale, and the monitor retries every {} ms", arguments);
 			}
 			else {
-				logger.debug("Consumer lag of Kafka client '{}' still unreadable: {}", this.client, error);
+				logger.debug("Consumer lag of Kafka client '{}' still unreadable: {}", this.client, error, ex);
 			}
 		}
 		publish(next);
@@ -446,6 +449,11 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 	private static int remainingMillis(long deadline) {
 		long millis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
 		return (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis));
+	}
+
+	private static boolean expected(Exception failure) {
+		return failure instanceof ExecutionException || failure instanceof LagRefreshTimeoutException
+				|| failure instanceof KafkaException;
 	}
 
 	static String describe(Throwable failure) {
