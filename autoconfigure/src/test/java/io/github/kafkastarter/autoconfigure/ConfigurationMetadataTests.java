@@ -27,7 +27,9 @@ class ConfigurationMetadataTests {
 		});
 		assertThat(properties).extracting((property) -> property.get("name"))
 			.contains("kafka.starter.clients", "kafka.starter.dev-broker.enabled", "kafka.starter.dev-broker.topics",
-					"kafka.starter.interceptors.enabled");
+					"kafka.starter.interceptors.enabled", "kafka.starter.lag.interval", "kafka.starter.lag.groups",
+					"kafka.starter.lag.partition-tags", "kafka.starter.e2e.enabled", "kafka.starter.client-metrics.enabled",
+					"kafka.starter.observation.enabled");
 	}
 
 	private static String metadata() throws IOException {

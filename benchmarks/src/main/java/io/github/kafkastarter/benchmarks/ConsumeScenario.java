@@ -10,6 +10,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -94,8 +96,21 @@ final class ConsumeScenario implements Scenario {
 				System.out.printf("  round %d: raw=%s starter=%s%n", round, Benchmarks.format(rawRates.get(round - 1)),
 						Benchmarks.format(starterRates.get(round - 1)));
 			}
+			checkLatencyTimed(app);
 			return List.of(Benchmarks.result(name(), rawRates, starterRates));
 		}
+	}
+
+	// The starter's side is measured as applications get it: every record timed.
+	private void checkLatencyTimed(ConfigurableApplicationContext app) {
+		Timer latency = app.getBean(MeterRegistry.class)
+			.find("kafka.consumer.e2e.latency")
+			.tag("group", this.batch ? "bench-starter-batch" : "bench-starter-record")
+			.timer();
+		if (latency == null || latency.count() == 0) {
+			throw new IllegalStateException("The starter's records were not timed by kafka.consumer.e2e.latency");
+		}
+		System.out.printf("  kafka.consumer.e2e.latency timed %d records of the starter's listener%n", latency.count());
 	}
 
 	private static synchronized void produceOnce(BenchmarkContext context, long records) throws Exception {

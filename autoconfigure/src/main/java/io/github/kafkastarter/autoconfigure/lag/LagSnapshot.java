@@ -3,6 +3,7 @@ package io.github.kafkastarter.autoconfigure.lag;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 
@@ -14,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * @param refreshedAt when the data was fetched from the broker, or {@code null} before the
  * first successful refresh
  * @param stale whether the last refresh failed (the data is the previous refresh's)
- * @param lastError why the last refresh failed, or {@code null}
+ * @param lastError why the last refresh failed; or, when it succeeded but some groups could
+ * not be read (they are reported {@link LagStatus#UNKNOWN}, without partitions), which and
+ * why; {@code null} when everything was read
  * @param groups every monitored group
  */
 public record LagSnapshot(String client, @Nullable Instant refreshedAt, boolean stale, @Nullable String lastError,
@@ -27,6 +30,15 @@ public record LagSnapshot(String client, @Nullable Instant refreshedAt, boolean 
 	 */
 	public static LagSnapshot empty(String client) {
 		return new LagSnapshot(client, null, false, null, List.of());
+	}
+
+	/**
+	 * One group's lag.
+	 * @param groupId the group
+	 * @return its lag, if the group is monitored
+	 */
+	public Optional<GroupLag> group(String groupId) {
+		return this.groups.stream().filter((group) -> group.groupId().equals(groupId)).findFirst();
 	}
 
 	/**

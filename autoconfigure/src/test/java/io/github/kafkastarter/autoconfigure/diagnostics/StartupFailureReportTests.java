@@ -89,4 +89,49 @@ class StartupFailureReportTests {
 			.containsIgnoringCase("manual_immediate");
 	}
 
+	@Test
+	void lagIntervalThatIsNotPositive(CapturedOutput output) {
+		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
+				"kafka.starter.lag.interval=0s");
+		assertThat(report).contains("kafka.starter.lag.interval")
+			.contains("must be positive")
+			.contains("kafka.starter.lag.enabled=false");
+	}
+
+	@Test
+	void lagTimeoutThatIsNotPositiveForANamedClient(CapturedOutput output) {
+		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
+				"kafka.starter.clients.audit.client-id=audit", "kafka.starter.clients.audit.lag.timeout=-1s");
+		assertThat(report).contains("kafka.starter.clients.audit.lag.timeout").contains("every refresh fails");
+	}
+
+	@Test
+	void lagWindowTooSmallToShowATrend(CapturedOutput output) {
+		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
+				"kafka.starter.lag.window=1");
+		assertThat(report).contains("kafka.starter.lag.window").contains("'1'").contains("2 or more");
+	}
+
+	@Test
+	void negativeLaggingThreshold(CapturedOutput output) {
+		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
+				"kafka.starter.lag.lagging-threshold=-5");
+		assertThat(report).contains("kafka.starter.lag.lagging-threshold").contains("cannot be negative");
+	}
+
+	@Test
+	void lagIntervalThatIsNotADuration(CapturedOutput output) {
+		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
+				"kafka.starter.lag.interval=often");
+		// Spring Boot's own binding report.
+		assertThat(report).contains("kafka.starter.lag.interval").contains("often").contains("java.time.Duration");
+	}
+
+	@Test
+	void endToEndLatencyPercentileOutOfRange(CapturedOutput output) {
+		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
+				"kafka.starter.e2e.percentiles=0.5,99");
+		assertThat(report).contains("kafka.starter.e2e.percentiles").contains("'99.0'").contains("between 0 and 1");
+	}
+
 }

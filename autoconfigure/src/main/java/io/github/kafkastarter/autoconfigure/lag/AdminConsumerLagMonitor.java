@@ -1,0 +1,483 @@
+package io.github.kafkastarter.autoconfigure.lag;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches one client's consumer groups through one long-lived {@link Admin}. Each
+ * {@link #refresh()} (run by {@link ConsumerLagMonitoring} in the background) reads, within
+ * one timeout and whatever the number of groups and partitions:
+ * <ol>
+ * <li>the committed offsets of every group: one {@code listConsumerGroupOffsets} call;</li>
+ * <li>the partitions of the topics involved: one {@code describeTopics} call (to drop
+ * deleted topics and to see the partitions a group subscribes to but never committed on,
+ * such as newly added ones);</li>
+ * <li>the end offsets of all those partitions: one {@code listOffsets} call;</li>
+ * <li>only when some group has no commit on some partition, the earliest offsets of those
+ * partitions: one more {@code listOffsets} call.</li>
+ * </ol>
+ * A refresh that fails or times out keeps the previous snapshot, marked stale with the
+ * reason; {@link #snapshot()} never waits and never throws.
+ */
+final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
+
+	private static final Logger logger = LoggerFactory.getLogger(AdminConsumerLagMonitor.class);
+
+	// Kafka registers an MBean per client id; keep the ids of live monitors apart.
+	private static final Set<String> clientIdsInUse = ConcurrentHashMap.newKeySet();
+
+	private final String client;
+
+	private final LagProperties settings;
+
+	private final Supplier<Map<String, WatchedGroup>> groups;
+
+	private final Supplier<Map<String, Object>> adminConfigs;
+
+	private final Function<Map<String, Object>, Admin> adminFactory;
+
+	private final String clientIdBase;
+
+	private final Supplier<IsolationLevel> isolationLevel;
+
+	private final LagCalculator calculator;
+
+	private final List<Consumer<LagSnapshot>> listeners = new CopyOnWriteArrayList<>();
+
+	private final Object lifecycleMonitor = new Object();
+
+	private volatile LagSnapshot snapshot;
+
+	private @Nullable Admin admin;
+
+	private @Nullable String adminClientId;
+
+	private @Nullable IsolationLevel resolvedIsolationLevel;
+
+	private boolean closed;
+
+	private boolean failing;
+
+	/**
+	 * Create a monitor.
+	 * @param client the client name
+	 * @param settings the client's lag settings
+	 * @param groups the groups to watch, asked at every refresh
+	 * @param adminConfigs the admin configuration of the client, asked when the admin is
+	 * first needed
+	 * @param adminFactory creates the admin (the test seam: {@code Admin::create} otherwise)
+	 * @param clientIdBase the start of the admin's {@code client.id}
+	 * @param isolationLevel the isolation level of the client's consumers, asked when the
+	 * admin is first needed (a read_committed consumer's end is the last stable offset)
+	 */
+	AdminConsumerLagMonitor(String client, LagProperties settings, Supplier<Map<String, WatchedGroup>> groups,
+			Supplier<Map<String, Object>> adminConfigs, Function<Map<String, Object>, Admin> adminFactory,
+			String clientIdBase, Supplier<IsolationLevel> isolationLevel) {
+		this.client = client;
+		this.settings = settings;
+		this.groups = groups;
+		this.adminConfigs = adminConfigs;
+		this.adminFactory = adminFactory;
+		this.clientIdBase = clientIdBase;
+		this.isolationLevel = isolationLevel;
+		this.calculator = new LagCalculator(settings.getWindow(), settings.getLaggingThreshold());
+		this.snapshot = LagSnapshot.empty(client);
+	}
+
+	@Override
+	public String client() {
+		return this.client;
+	}
+
+	@Override
+	public LagSnapshot snapshot() {
+		return this.snapshot;
+	}
+
+	LagProperties settings() {
+		return this.settings;
+	}
+
+	/**
+	 * Adds a callback run on the refresh thread after each refresh, successful or not.
+	 * @param listener the callback
+	 */
+	void addListener(Consumer<LagSnapshot> listener) {
+		this.listeners.add(listener);
+	}
+
+	/**
+	 * Reads the lag once; never throws. Called on the monitoring thread only.
+	 */
+	void refresh() {
+		LagSnapshot next;
+		try {
+			next = fetch();
+			if (this.failing) {
+				this.failing = false;
+				logger.info("Consumer lag of Kafka client '{}' is read again", this.client);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return;
+		}
+		catch (Exception ex) {
+			if (isClosed()) {
+				return;
+			}
+			String error = describe(ex);
+			LagSnapshot last = this.snapshot;
+			next = new LagSnapshot(this.client, last.refreshedAt(), true, error, last.groups());
+			if (!this.failing) {
+				this.failing = true;
+				// The broker's side of things needs the message only; anything else, the trace.
+				Object[] arguments = { this.client, error, this.settings.getInterval().toMillis(),
+						expected(ex) ? null : ex };
+				logger.warn("Could not read the consumer lag of Kafka client '{}': {}. The last values are kept, "
+						+ "marked stale, and the monitor retries every {} ms", arguments);
+			}
+			else {
+				logger.debug("Consumer lag of Kafka client '{}' still unreadable: {}", this.client, error, ex);
+			}
+		}
+		publish(next);
+	}
+
+	/**
+	 * Makes a snapshot the current one and tells the listeners.
+	 * @param next the snapshot
+	 */
+	void publish(LagSnapshot next) {
+		this.snapshot = next;
+		for (Consumer<LagSnapshot> listener : this.listeners) {
+			try {
+				listener.accept(next);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("A consumer lag listener of Kafka client '{}' failed", this.client, ex);
+			}
+		}
+	}
+
+	/**
+	 * Lets the monitor create an admin again after {@link #close()}, for a context that is
+	 * restarted.
+	 */
+	void open() {
+		synchronized (this.lifecycleMonitor) {
+			this.closed = false;
+		}
+	}
+
+	/**
+	 * Closes the admin without waiting for pending requests; a refresh in flight ends
+	 * quietly.
+	 */
+	void close() {
+		Admin toClose;
+		String clientId;
+		synchronized (this.lifecycleMonitor) {
+			this.closed = true;
+			toClose = this.admin;
+			clientId = this.adminClientId;
+			this.admin = null;
+			this.adminClientId = null;
+		}
+		if (toClose != null) {
+			try {
+				toClose.close(Duration.ZERO);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Closing the lag admin of Kafka client '{}' failed", this.client, ex);
+			}
+			finally {
+				clientIdsInUse.remove(clientId);
+			}
+		}
+	}
+
+	private boolean isClosed() {
+		synchronized (this.lifecycleMonitor) {
+			return this.closed;
+		}
+	}
+
+	private LagSnapshot fetch() throws InterruptedException, ExecutionException {
+		long deadline = System.nanoTime() + this.settings.getTimeout().toNanos();
+		Map<String, WatchedGroup> watched = new TreeMap<>(this.groups.get());
+		if (watched.isEmpty()) {
+			this.calculator.clear();
+			return new LagSnapshot(this.client, Instant.now(), false, null, List.of());
+		}
+		Admin admin = admin();
+
+		Map<String, String> groupErrors = new LinkedHashMap<>();
+		Map<String, Map<TopicPartition, Long>> committed = committedOffsets(admin, watched.keySet(), groupErrors,
+				deadline);
+
+		Set<String> topics = new TreeSet<>();
+		watched.values().forEach((group) -> {
+			topics.addAll(group.topics());
+			group.partitions().forEach((partition) -> topics.add(partition.topic()));
+		});
+		committed.values().forEach((offsets) -> offsets.keySet().forEach((partition) -> topics.add(partition.topic())));
+		Map<String, Set<Integer>> partitionsByTopic = topics.isEmpty() ? Map.of()
+				: partitionsByTopic(admin, topics, deadline);
+
+		Map<String, @Nullable SortedSet<TopicPartition>> groupPartitions = new LinkedHashMap<>();
+		Set<TopicPartition> all = new HashSet<>();
+		Set<TopicPartition> uncommitted = new HashSet<>();
+		for (Map.Entry<String, WatchedGroup> entry : watched.entrySet()) {
+			String group = entry.getKey();
+			Map<TopicPartition, Long> groupCommitted = committed.get(group);
+			if (groupCommitted == null) {
+				groupPartitions.put(group, null);
+				continue;
+			}
+			SortedSet<TopicPartition> partitions = new TreeSet<>(LagCalculator.PARTITION_ORDER);
+			partitions.addAll(groupCommitted.keySet());
+			partitions.addAll(entry.getValue().partitions());
+			for (String topic : entry.getValue().topics()) {
+				for (int partition : partitionsByTopic.getOrDefault(topic, Set.of())) {
+					partitions.add(new TopicPartition(topic, partition));
+				}
+			}
+			partitions.removeIf((partition) -> !exists(partition, partitionsByTopic));
+			partitions.forEach((partition) -> {
+				if (!groupCommitted.containsKey(partition)) {
+					uncommitted.add(partition);
+				}
+			});
+			all.addAll(partitions);
+			groupPartitions.put(group, partitions);
+		}
+
+		long before = System.currentTimeMillis();
+		Map<TopicPartition, Long> endOffsets = all.isEmpty() ? Map.of()
+				: offsets(admin, all, OffsetSpec.latest(), deadline, "end offsets");
+		// The broker read the end offsets somewhere between sending and receiving.
+		long sampleTime = (before + System.currentTimeMillis()) / 2;
+		Map<TopicPartition, Long> earliestOffsets = uncommitted.isEmpty() ? Map.of()
+				: offsets(admin, uncommitted, OffsetSpec.earliest(), deadline, "earliest offsets");
+
+		List<GroupLag> lags = this.calculator.update(sampleTime, groupPartitions, committed, endOffsets,
+				earliestOffsets);
+		String error = groupErrors.isEmpty() ? null : "Some groups could not be read: " + groupErrors;
+		return new LagSnapshot(this.client, Instant.ofEpochMilli(sampleTime), false, error, List.copyOf(lags));
+	}
+
+	private Map<String, Map<TopicPartition, Long>> committedOffsets(Admin admin, Set<String> groups,
+			Map<String, String> groupErrors, long deadline) throws InterruptedException, ExecutionException {
+		Map<String, ListConsumerGroupOffsetsSpec> specs = new LinkedHashMap<>();
+		// No partitions in the spec: every partition the group has committed on.
+		groups.forEach((group) -> specs.put(group, new ListConsumerGroupOffsetsSpec()));
+		ListConsumerGroupOffsetsResult result = admin.listConsumerGroupOffsets(specs,
+				new ListConsumerGroupOffsetsOptions().timeoutMs(remainingMillis(deadline)));
+		Map<String, Map<TopicPartition, Long>> committed = new HashMap<>();
+		for (String group : groups) {
+			try {
+				Map<TopicPartition, OffsetAndMetadata> offsets = await(result.partitionsToOffsetAndMetadata(group),
+						deadline, "the committed offsets of group '" + group + "'");
+				Map<TopicPartition, Long> positions = new HashMap<>();
+				offsets.forEach((partition, offset) -> {
+					if (offset != null) {
+						positions.put(partition, offset.offset());
+					}
+				});
+				committed.put(group, positions);
+			}
+			catch (ExecutionException ex) {
+				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+				if (cause instanceof GroupIdNotFoundException) {
+					committed.put(group, Map.of());
+				}
+				else if (cause instanceof RetriableException) {
+					throw ex;
+				}
+				else {
+					// Not readable, such as a group the client may not describe: report the
+					// others.
+					groupErrors.put(group, describe(cause));
+				}
+			}
+		}
+		return committed;
+	}
+
+	private Map<String, Set<Integer>> partitionsByTopic(Admin admin, Set<String> topics, long deadline)
+			throws InterruptedException, ExecutionException {
+		Map<String, KafkaFuture<TopicDescription>> descriptions = admin
+			.describeTopics(topics, new DescribeTopicsOptions().timeoutMs(remainingMillis(deadline)))
+			.topicNameValues();
+		Map<String, Set<Integer>> partitions = new HashMap<>();
+		for (Map.Entry<String, KafkaFuture<TopicDescription>> entry : descriptions.entrySet()) {
+			try {
+				TopicDescription description = await(entry.getValue(), deadline, "topic '" + entry.getKey() + "'");
+				partitions.put(entry.getKey(),
+						description.partitions().stream().map(TopicPartitionInfo::partition).collect(Collectors.toSet()));
+			}
+			catch (ExecutionException ex) {
+				if (!(ex.getCause() instanceof UnknownTopicOrPartitionException
+						|| ex.getCause() instanceof InvalidTopicException)) {
+					throw ex;
+				}
+				// Deleted (or never created): its commits linger until they expire; skip it.
+			}
+		}
+		return partitions;
+	}
+
+	private Map<TopicPartition, Long> offsets(Admin admin, Set<TopicPartition> partitions, OffsetSpec spec,
+			long deadline, String what) throws InterruptedException, ExecutionException {
+		Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+		partitions.forEach((partition) -> request.put(partition, spec));
+		ListOffsetsOptions options = new ListOffsetsOptions(resolvedIsolationLevel())
+			.timeoutMs(remainingMillis(deadline));
+		Map<TopicPartition, ListOffsetsResultInfo> result = await(admin.listOffsets(request, options).all(), deadline,
+				"the " + what + " of " + partitions.size() + " partition(s)");
+		Map<TopicPartition, Long> offsets = new HashMap<>();
+		result.forEach((partition, info) -> offsets.put(partition, info.offset()));
+		return offsets;
+	}
+
+	private <T> T await(KafkaFuture<T> future, long deadline, String what)
+			throws InterruptedException, ExecutionException {
+		try {
+			return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			throw timedOut(what, null);
+		}
+		catch (ExecutionException ex) {
+			// The admin gave up at the deadline we passed it.
+			if (ex.getCause() instanceof org.apache.kafka.common.errors.TimeoutException timeout) {
+				throw timedOut(what, timeout);
+			}
+			throw ex;
+		}
+	}
+
+	private LagRefreshTimeoutException timedOut(String what, @Nullable Throwable cause) {
+		String message = "Timed out after " + this.settings.getTimeout().toMillis() + " ms reading " + what;
+		return new LagRefreshTimeoutException((cause != null) ? message + " (" + cause.getMessage() + ")" : message);
+	}
+
+	private Admin admin() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.closed) {
+				throw new IllegalStateException("The lag monitor is closed");
+			}
+			if (this.admin == null) {
+				Map<String, Object> configs = new HashMap<>(this.adminConfigs.get());
+				this.resolvedIsolationLevel = this.isolationLevel.get();
+				String clientId = claimClientId(this.clientIdBase);
+				configs.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+				try {
+					this.admin = this.adminFactory.apply(configs);
+				}
+				catch (RuntimeException ex) {
+					clientIdsInUse.remove(clientId);
+					throw ex;
+				}
+				this.adminClientId = clientId;
+			}
+			return this.admin;
+		}
+	}
+
+	private IsolationLevel resolvedIsolationLevel() {
+		IsolationLevel level = this.resolvedIsolationLevel;
+		return (level != null) ? level : IsolationLevel.READ_UNCOMMITTED;
+	}
+
+	private static String claimClientId(String base) {
+		String candidate = base;
+		for (int i = 2; !clientIdsInUse.add(candidate); i++) {
+			candidate = base + "-" + i;
+		}
+		return candidate;
+	}
+
+	private static boolean exists(TopicPartition partition, Map<String, Set<Integer>> partitionsByTopic) {
+		Set<Integer> partitions = partitionsByTopic.get(partition.topic());
+		return partitions != null && partitions.contains(partition.partition());
+	}
+
+	private static int remainingMillis(long deadline) {
+		long millis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+		return (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis));
+	}
+
+	private static boolean expected(Exception failure) {
+		return failure instanceof ExecutionException || failure instanceof LagRefreshTimeoutException
+				|| failure instanceof KafkaException;
+	}
+
+	static String describe(Throwable failure) {
+		Throwable cause = failure;
+		while ((cause instanceof ExecutionException || cause instanceof java.util.concurrent.CompletionException)
+				&& cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		String message = cause.getMessage();
+		if (cause instanceof LagRefreshTimeoutException) {
+			return message;
+		}
+		return cause.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
+	}
+
+	/**
+	 * A refresh that ran out of time.
+	 */
+	static final class LagRefreshTimeoutException extends RuntimeException {
+
+		LagRefreshTimeoutException(String message) {
+			super(message, null, false, false);
+		}
+
+	}
+
+}

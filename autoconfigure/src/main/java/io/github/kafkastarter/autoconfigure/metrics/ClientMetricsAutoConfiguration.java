@@ -1,0 +1,61 @@
+package io.github.kafkastarter.autoconfigure.metrics;
+
+import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
+import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * Metrics and observation for every client, the default one and every named one: Kafka's
+ * own client metrics tagged {@code client}, the end-to-end latency timer
+ * {@code kafka.consumer.e2e.latency}, and Micrometer observation switched on with one
+ * property. Each is a {@link KafkaClientCustomizer}, replaceable by declaring a bean of the
+ * same name.
+ */
+@AutoConfiguration(after = KafkaClientsAutoConfiguration.class,
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnClass(KafkaTemplate.class)
+@EnableConfigurationProperties({ ClientMetricsProperties.class, EndToEndLatencyProperties.class,
+		ObservationProperties.class })
+public final class ClientMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "kafkaStarterObservationCustomizer")
+	KafkaClientCustomizer kafkaStarterObservationCustomizer() {
+		return new ObservationCustomizer();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ MeterRegistry.class, KafkaClientMetrics.class })
+	@ConditionalOnBean(MeterRegistry.class)
+	static class MeterRegistryConfiguration {
+
+		@Bean
+		@ConditionalOnBooleanProperty(name = "kafka.starter.client-metrics.enabled", matchIfMissing = true)
+		@ConditionalOnMissingBean(name = "kafkaStarterClientMetricsCustomizer")
+		KafkaClientCustomizer kafkaStarterClientMetricsCustomizer(MeterRegistry registry) {
+			return new ClientMetricsCustomizer(registry);
+		}
+
+		@Bean
+		@ConditionalOnBooleanProperty(name = "kafka.starter.e2e.enabled", matchIfMissing = true)
+		@ConditionalOnMissingBean(name = "kafkaStarterEndToEndLatencyCustomizer")
+		KafkaClientCustomizer kafkaStarterEndToEndLatencyCustomizer(MeterRegistry registry,
+				EndToEndLatencyProperties properties) {
+			return new EndToEndLatencyCustomizer(registry, properties);
+		}
+
+	}
+
+}

@@ -1,0 +1,131 @@
+package io.github.kafkastarter.autoconfigure.lag;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.github.kafkastarter.autoconfigure.support.TestBrokers;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A refresh makes the same Admin requests whatever the number of partitions: one for the
+ * committed offsets of all groups, one for the topics, one for all end offsets, one for the
+ * earliest offsets of partitions without a commit.
+ */
+class LagRefreshRequestsTests {
+
+	@Test
+	void adminRequestsPerRefreshDoNotGrowWithPartitions() throws Exception {
+		try (LagTestKafka kafka = new LagTestKafka(TestBrokers.shared().getBrokersAsString())) {
+			// The broker takes a while to create 1,000 partitions: start on them first.
+			List<String> largeTopics = topics("requests-large");
+			CompletableFuture<Void> large = CompletableFuture
+				.runAsync(() -> createQuietly(kafka, largeTopics, 100));
+			List<String> smallTopics = topics("requests-small");
+			kafka.createTopics(smallTopics, 1);
+			List<String> small = refreshCalls(kafka, smallTopics, 1);
+			large.get(3, TimeUnit.MINUTES);
+			try {
+				List<String> many = refreshCalls(kafka, largeTopics, 100);
+				assertThat(small).containsExactly("listConsumerGroupOffsets", "describeTopics", "listOffsets",
+						"listOffsets");
+				assertThat(many).isEqualTo(small);
+			}
+			finally {
+				// Leave the shared broker as light as it was.
+				kafka.admin().deleteTopics(largeTopics);
+			}
+		}
+	}
+
+	/**
+	 * Ten groups, each reading one of the topics; the first has no commit, the others have
+	 * committed on half of their partitions. Returns the Admin calls of the second refresh
+	 * (the first also creates the admin).
+	 */
+	private List<String> refreshCalls(LagTestKafka kafka, List<String> topics, int partitionsPerTopic)
+			throws Exception {
+		Map<String, WatchedGroup> groups = new LinkedHashMap<>();
+		for (int i = 0; i < topics.size(); i++) {
+			String topic = topics.get(i);
+			String group = topic + "-group";
+			if (i > 0) {
+				Map<TopicPartition, Long> commits = new HashMap<>();
+				for (int partition = 0; partition < partitionsPerTopic; partition += 2) {
+					commits.put(new TopicPartition(topic, partition), 0L);
+				}
+				kafka.commit(group, commits);
+			}
+			groups.put(group, new WatchedGroup(Set.of(topic), Set.of()));
+		}
+		List<String> calls = Collections.synchronizedList(new ArrayList<>());
+		AdminConsumerLagMonitor monitor = new AdminConsumerLagMonitor("default", new LagProperties(), () -> groups,
+				() -> Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+				(configs) -> counting(Admin.create(configs), calls), "requests-test",
+				() -> IsolationLevel.READ_UNCOMMITTED);
+		try {
+			monitor.refresh();
+			calls.clear();
+			monitor.refresh();
+			LagSnapshot snapshot = monitor.snapshot();
+			assertThat(snapshot.stale()).as("stale: %s", snapshot.lastError()).isFalse();
+			assertThat(snapshot.groups()).hasSize(10)
+				.allSatisfy((group) -> assertThat(group.partitions()).hasSize(partitionsPerTopic));
+			assertThat(snapshot.groups().get(0).partitions()).allSatisfy((partition) -> {
+				assertThat(partition.fromEarliest()).isTrue();
+				assertThat(partition.offsetLag()).isZero();
+			});
+			return List.copyOf(calls);
+		}
+		finally {
+			monitor.close();
+		}
+	}
+
+	private static List<String> topics(String prefix) {
+		List<String> topics = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			topics.add(prefix + "-" + i);
+		}
+		return topics;
+	}
+
+	private static void createQuietly(LagTestKafka kafka, List<String> topics, int partitions) {
+		try {
+			kafka.createTopics(topics, partitions);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static Admin counting(Admin admin, List<String> calls) {
+		return (Admin) Proxy.newProxyInstance(Admin.class.getClassLoader(), new Class<?>[] { Admin.class },
+				(proxy, method, args) -> {
+					if (!method.getName().equals("close")) {
+						calls.add(method.getName());
+					}
+					try {
+						return method.invoke(admin, args);
+					}
+					catch (InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+				});
+	}
+
+}

@@ -1,0 +1,189 @@
+package io.github.kafkastarter.autoconfigure.metrics;
+
+import java.util.List;
+import java.util.Map;
+
+import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.interceptor.BeanConsumerInterceptors;
+import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerInterceptor;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.metrics.KafkaMetricsAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.MicrometerConsumerListener;
+import org.springframework.kafka.core.MicrometerProducerListener;
+import org.springframework.test.util.ReflectionTestUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How metrics and observation are wired for every client; no broker.
+ */
+@SuppressWarnings("unchecked")
+class ClientMetricsAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(KafkaMetricsAutoConfiguration.class, KafkaAutoConfiguration.class,
+				KafkaClientsAutoConfiguration.class, ClientMetricsAutoConfiguration.class))
+		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9092",
+				"kafka.starter.clients.audit.client-id=audit");
+
+	private final ApplicationContextRunner withRegistry = this.runner.withBean(MeterRegistry.class,
+			SimpleMeterRegistry::new);
+
+	@Test
+	void everyClientsConsumersTimeWhatTheyReceive() {
+		this.withRegistry.run((context) -> {
+			for (String factory : List.of("kafkaConsumerFactory", "auditConsumerFactory")) {
+				Map<String, Object> configs = consumerConfigs(context, factory);
+				assertThat((List<Object>) configs.get(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG))
+					.containsExactly(EndToEndLatencyInterceptor.class);
+				assertThat(configs.get(EndToEndLatencyInterceptor.METERS_CONFIG))
+					.isInstanceOf(EndToEndLatencyMeters.class);
+			}
+			assertThat(consumerConfigs(context, "auditConsumerFactory").get(EndToEndLatencyInterceptor.METERS_CONFIG))
+				.hasToString("EndToEndLatencyMeters[audit]");
+		});
+	}
+
+	@Test
+	void theLatencyInterceptorRunsAfterInterceptorsAlreadyConfigured() {
+		this.withRegistry
+			.withConfiguration(AutoConfigurations.of(InterceptorAutoConfiguration.class))
+			.withBean(NoOpInterceptor.class)
+			.withPropertyValues("spring.kafka.consumer.properties.interceptor.classes=" + NoOpInterceptor.class.getName())
+			.run((context) -> assertThat(
+					(List<Object>) consumerConfigs(context, "kafkaConsumerFactory").get(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG))
+				.containsExactly(BeanConsumerInterceptors.class, NoOpInterceptor.class.getName(),
+						EndToEndLatencyInterceptor.class));
+	}
+
+	@Test
+	void latencyCanBeSwitchedOffForAllClientsOrOne() {
+		this.withRegistry.withPropertyValues("kafka.starter.e2e.enabled=false")
+			.run((context) -> assertThat(consumerConfigs(context, "kafkaConsumerFactory"))
+				.doesNotContainKey(EndToEndLatencyInterceptor.METERS_CONFIG)
+				.doesNotContainKey(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG));
+		this.withRegistry.withPropertyValues("kafka.starter.clients.audit.e2e.enabled=false").run((context) -> {
+			assertThat(consumerConfigs(context, "kafkaConsumerFactory"))
+				.containsKey(EndToEndLatencyInterceptor.METERS_CONFIG);
+			assertThat(consumerConfigs(context, "auditConsumerFactory"))
+				.doesNotContainKey(EndToEndLatencyInterceptor.METERS_CONFIG);
+		});
+	}
+
+	@Test
+	void withoutAMeterRegistryNothingIsMeasured() {
+		this.runner.run((context) -> {
+			assertThat(consumerConfigs(context, "kafkaConsumerFactory"))
+				.doesNotContainKey(EndToEndLatencyInterceptor.METERS_CONFIG);
+			assertThat(context.getBean("auditConsumerFactory", DefaultKafkaConsumerFactory.class).getListeners())
+				.isEmpty();
+			assertThat(context.getBean("auditProducerFactory", DefaultKafkaProducerFactory.class).getListeners())
+				.isEmpty();
+		});
+	}
+
+	@Test
+	void everyClientsKafkaMetricsAreBoundTaggedWithTheClient() {
+		this.withRegistry.run((context) -> {
+			for (String client : List.of("default", "audit")) {
+				String prefix = client.equals("default") ? "kafka" : client;
+				List<?> consumerListeners = context
+					.getBean(prefix + "ConsumerFactory", DefaultKafkaConsumerFactory.class)
+					.getListeners();
+				List<?> producerListeners = context
+					.getBean(prefix + "ProducerFactory", DefaultKafkaProducerFactory.class)
+					.getListeners();
+				// Spring Boot's untagged listener on the default factories is replaced, not doubled.
+				assertThat(consumerListeners).singleElement()
+					.isInstanceOf(ClientMetricsCustomizer.ClientConsumerMetrics.class)
+					.satisfies((listener) -> assertThat(tags(listener)).containsExactly(Tag.of("client", client)));
+				assertThat(producerListeners).singleElement()
+					.isInstanceOf(ClientMetricsCustomizer.ClientProducerMetrics.class)
+					.satisfies((listener) -> assertThat(tags(listener)).containsExactly(Tag.of("client", client)));
+			}
+		});
+	}
+
+	@Test
+	void switchedOffSpringBootsOwnClientMetricsRemain() {
+		this.withRegistry.withPropertyValues("kafka.starter.client-metrics.enabled=false").run((context) -> {
+			assertThat(context.getBean("kafkaConsumerFactory", DefaultKafkaConsumerFactory.class).getListeners())
+				.singleElement()
+				.isExactlyInstanceOf(MicrometerConsumerListener.class);
+			assertThat(context.getBean("kafkaProducerFactory", DefaultKafkaProducerFactory.class).getListeners())
+				.singleElement()
+				.isExactlyInstanceOf(MicrometerProducerListener.class);
+			assertThat(context.getBean("auditConsumerFactory", DefaultKafkaConsumerFactory.class).getListeners())
+				.isEmpty();
+		});
+	}
+
+	@Test
+	void observationIsSwitchedOnForEveryTemplateAndContainerOfEveryClient() {
+		this.runner.run((context) -> assertThat(observationEnabled(context)).containsOnly(false));
+		this.runner.withPropertyValues("kafka.starter.observation.enabled=true")
+			.run((context) -> assertThat(observationEnabled(context)).containsOnly(true));
+		this.runner.withPropertyValues("kafka.starter.clients.audit.observation.enabled=true")
+			.run((context) -> assertThat(observationEnabled(context)).containsExactly(false, false, true, true));
+	}
+
+	private static List<Boolean> observationEnabled(AssertableApplicationContext context) {
+		return List.of((boolean) ReflectionTestUtils.getField(context.getBean("kafkaTemplate"), "observationEnabled"),
+				context.getBean("kafkaListenerContainerFactory", ConcurrentKafkaListenerContainerFactory.class)
+					.getContainerProperties()
+					.isObservationEnabled(),
+				(boolean) ReflectionTestUtils.getField(context.getBean("auditKafkaTemplate", KafkaTemplate.class),
+						"observationEnabled"),
+				context.getBean("auditKafkaListenerContainerFactory", ConcurrentKafkaListenerContainerFactory.class)
+					.getContainerProperties()
+					.isObservationEnabled());
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Tag> tags(Object listener) {
+		return (List<Tag>) ReflectionTestUtils.getField(listener, "tags");
+	}
+
+	private static Map<String, Object> consumerConfigs(AssertableApplicationContext context, String name) {
+		return context.getBean(name, DefaultKafkaConsumerFactory.class).getConfigurationProperties();
+	}
+
+	public static class NoOpInterceptor implements ConsumerInterceptor<Object, Object> {
+
+		@Override
+		public ConsumerRecords<Object, Object> onConsume(ConsumerRecords<Object, Object> records) {
+			return records;
+		}
+
+		@Override
+		public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+		}
+
+		@Override
+		public void close() {
+		}
+
+		@Override
+		public void configure(Map<String, ?> configs) {
+		}
+
+	}
+
+}

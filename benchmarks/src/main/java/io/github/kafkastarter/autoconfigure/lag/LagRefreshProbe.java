@@ -1,0 +1,112 @@
+package io.github.kafkastarter.autoconfigure.lag;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+
+/**
+ * Runs the starter's lag monitor refresh by hand and counts what it asks of the broker:
+ * Admin API calls, and the network requests the admin client sends for them. Lives in the
+ * monitor's package (on the benchmark's classpath only) to reach its test seam.
+ */
+public final class LagRefreshProbe implements AutoCloseable {
+
+	private final AtomicInteger calls = new AtomicInteger();
+
+	private final AdminConsumerLagMonitor monitor;
+
+	private volatile Admin admin;
+
+	/**
+	 * A probe watching groups that subscribe to topics.
+	 * @param bootstrapServers the broker
+	 * @param groupTopics each group and the topics it reads
+	 */
+	public LagRefreshProbe(String bootstrapServers, Map<String, Set<String>> groupTopics) {
+		Map<String, WatchedGroup> groups = new LinkedHashMap<>();
+		groupTopics.forEach((group, topics) -> groups.put(group, new WatchedGroup(topics, Set.of())));
+		LagProperties settings = new LagProperties();
+		settings.setTimeout(java.time.Duration.ofSeconds(60));
+		this.monitor = new AdminConsumerLagMonitor("default", settings, () -> groups,
+				() -> Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), this::countingAdmin,
+				"lag-refresh-benchmark", () -> IsolationLevel.READ_UNCOMMITTED);
+	}
+
+	/**
+	 * One refresh.
+	 * @return what it cost and what it found
+	 */
+	public Result refresh() {
+		int callsBefore = this.calls.get();
+		double requestsBefore = networkRequests();
+		long start = System.nanoTime();
+		this.monitor.refresh();
+		long nanos = System.nanoTime() - start;
+		LagSnapshot snapshot = this.monitor.snapshot();
+		int partitions = snapshot.groups().stream().mapToInt((group) -> group.partitions().size()).sum();
+		return new Result(this.calls.get() - callsBefore, (long) (networkRequests() - requestsBefore), nanos,
+				snapshot.groups().size(), partitions, snapshot.stale() ? snapshot.lastError() : null);
+	}
+
+	private double networkRequests() {
+		Admin admin = this.admin;
+		if (admin == null) {
+			return 0;
+		}
+		double total = 0;
+		for (Map.Entry<MetricName, ? extends Metric> metric : admin.metrics().entrySet()) {
+			if (metric.getKey().name().equals("request-total")
+					&& metric.getKey().group().equals("admin-client-metrics")
+					&& metric.getValue().metricValue() instanceof Number value) {
+				total += value.doubleValue();
+			}
+		}
+		return total;
+	}
+
+	private Admin countingAdmin(Map<String, Object> configs) {
+		Admin real = Admin.create(configs);
+		this.admin = real;
+		return (Admin) Proxy.newProxyInstance(Admin.class.getClassLoader(), new Class<?>[] { Admin.class },
+				(proxy, method, args) -> {
+					if (!method.getName().equals("close") && !method.getName().equals("metrics")) {
+						this.calls.incrementAndGet();
+					}
+					try {
+						return method.invoke(real, args);
+					}
+					catch (InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+				});
+	}
+
+	@Override
+	public void close() {
+		this.monitor.close();
+	}
+
+	/**
+	 * One refresh.
+	 *
+	 * @param adminCalls Admin API calls
+	 * @param networkRequests requests the admin client sent (lookups included)
+	 * @param nanos how long it took
+	 * @param groups groups in the snapshot
+	 * @param partitions group partitions in the snapshot
+	 * @param error why it failed, or {@code null}
+	 */
+	public record Result(int adminCalls, long networkRequests, long nanos, int groups, int partitions, String error) {
+
+	}
+
+}
