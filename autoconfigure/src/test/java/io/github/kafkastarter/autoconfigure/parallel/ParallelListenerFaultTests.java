@@ -120,24 +120,31 @@ class ParallelListenerFaultTests {
 	void aSecondInstanceJoiningAndLeavingLosesNothingAndKeepsKeyOrder() {
 		String topic = "parallel-rebalance-" + UUID.randomUUID();
 		Records.createTopic(SERVERS, topic, 4);
-		Records.send(SERVERS, topic, 20_000, (i) -> "key-" + (i % 1_000));
+		Records.send(SERVERS, topic, 40_000, (i) -> "key-" + (i % 1_000));
 		Tracker shared = new Tracker();
-		shared.work = Duration.ofMillis(1);
+		// Slow enough (8 workers x 2 ms: 10 s of work) for the second instance to join
+		// mid-stream; the first learns of the rebalance at its next heartbeat.
+		shared.work = Duration.ofMillis(2);
+		shared.fixedWork = true;
 		ApplicationContextRunner instance = this.runner.withBean(Tracker.class, () -> shared)
-			.withPropertyValues("test.topic=" + topic, "spring.kafka.consumer.group-id=" + topic);
+			.withPropertyValues("test.topic=" + topic, "spring.kafka.consumer.group-id=" + topic,
+					"spring.kafka.consumer.heartbeat-interval=500ms",
+					"kafka.starter.parallel.listeners.tracked.concurrency=8");
+		int[] bySecond = new int[1];
 		instance.run((first) -> {
 			assertThat(first).hasNotFailed();
-			await().atMost(Duration.ofSeconds(60)).until(() -> shared.processed.size() >= 4_000);
+			await().atMost(Duration.ofSeconds(60)).until(() -> shared.processed.size() >= 2_000);
 			instance.run((second) -> {
 				assertThat(second).hasNotFailed();
-				int atJoin = shared.processed.size();
-				await().atMost(Duration.ofSeconds(60)).until(() -> shared.processed.size() >= atJoin + 6_000);
+				ParallelListeners.Stats stats = second.getBean(ParallelListeners.class).get("tracked").orElseThrow();
+				await().atMost(Duration.ofSeconds(60)).until(() -> stats.finished() >= 1_000);
+				bySecond[0] = (int) stats.finished();
 			});
-			await().atMost(Duration.ofSeconds(90)).until(() -> shared.processed.size() == 20_000);
+			await().atMost(Duration.ofSeconds(90)).until(() -> shared.processed.size() == 40_000);
 		});
-		System.out.printf("rebalance: processed=%d, duplicates=%d, order violations=%d%n", shared.processed.size(),
-				shared.duplicates.get(), shared.orderViolations.get());
-		assertThat(shared.processed).hasSize(20_000);
+		System.out.printf("rebalance: processed=%d (second instance %d), duplicates=%d, order violations=%d%n",
+				shared.processed.size(), bySecond[0], shared.duplicates.get(), shared.orderViolations.get());
+		assertThat(shared.processed).hasSize(40_000);
 		assertThat(shared.orderViolations.get()).isZero();
 		assertThat(shared.duplicates.get()).isZero();
 	}
@@ -282,6 +289,8 @@ class ParallelListenerFaultTests {
 
 		volatile Duration work = Duration.ofNanos(500_000);
 
+		volatile boolean fixedWork;
+
 		volatile String poisonValue;
 
 		String idOf(String value) {
@@ -303,7 +312,8 @@ class ParallelListenerFaultTests {
 					this.orderViolations.incrementAndGet();
 				}
 				this.idByValue.put(record.value(), record.partition() + "@" + record.offset());
-				Records.simulatedIo(Duration.ofNanos(ThreadLocalRandom.current().nextLong(this.work.toNanos() + 1)));
+				Records.simulatedIo(this.fixedWork ? this.work
+						: Duration.ofNanos(ThreadLocalRandom.current().nextLong(this.work.toNanos() + 1)));
 				java.util.function.Predicate<ConsumerRecord<String, String>> failing = this.failing;
 				if (failing != null && failing.test(record)) {
 					throw new IllegalStateException("failing " + record.value());
