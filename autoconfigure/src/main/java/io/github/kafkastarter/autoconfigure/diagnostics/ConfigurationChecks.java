@@ -18,7 +18,7 @@ import org.springframework.core.env.Environment;
 final class ConfigurationChecks implements BeanDefinitionRegistryPostProcessor, EnvironmentAware, Ordered {
 
 	private static final List<ConfigurationCheck> CHECKS = List.of(new ClientNameCheck(), new BootstrapServersCheck(),
-			new DevBrokerTopicsCheck());
+			new DevBrokerTopicsCheck(), new HealthSettingsCheck());
 
 	private Environment environment;
 

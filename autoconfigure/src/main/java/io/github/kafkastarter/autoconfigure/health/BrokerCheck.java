@@ -135,6 +135,7 @@ final class BrokerCheck {
 	 */
 	void check() {
 		Admin admin;
+		Admin stuck = null;
 		synchronized (this.lock) {
 			if (this.closed) {
 				return;
@@ -147,16 +148,20 @@ final class BrokerCheck {
 				// The admin did not honour its own timeout: start afresh with a new one.
 				record(BrokerCheckResult.unreachable(now,
 						"The check did not complete within " + this.timeout.plus(this.interval), this.result));
-				closeAdmin();
+				stuck = detachAdmin();
 			}
 			try {
 				admin = admin();
+				this.inFlightSince = now;
 			}
 			catch (RuntimeException ex) {
 				record(BrokerCheckResult.unreachable(now, describe(ex), this.result));
-				return;
+				admin = null;
 			}
-			this.inFlightSince = now;
+		}
+		close(stuck);
+		if (admin == null) {
+			return;
 		}
 		try {
 			if (this.mode == BrokerHealthMode.CONNECTIVITY) {
@@ -252,10 +257,12 @@ final class BrokerCheck {
 	 * Closes the admin; no check runs afterwards.
 	 */
 	void close() {
+		Admin admin;
 		synchronized (this.lock) {
 			this.closed = true;
-			closeAdmin();
+			admin = detachAdmin();
 		}
+		close(admin);
 	}
 
 	private void record(BrokerCheckResult next) {
@@ -288,10 +295,16 @@ final class BrokerCheck {
 		return admin;
 	}
 
-	private void closeAdmin() {
+	private @Nullable Admin detachAdmin() {
 		Admin admin = this.admin;
 		this.admin = null;
 		this.inFlightSince = null;
+		return admin;
+	}
+
+	// Never under the lock: closing joins the admin's I/O thread, which completes pending
+	// checks through callbacks that take the lock.
+	private void close(@Nullable Admin admin) {
 		if (admin != null) {
 			try {
 				// Pending calls fail at once: nobody waits for them any more.
