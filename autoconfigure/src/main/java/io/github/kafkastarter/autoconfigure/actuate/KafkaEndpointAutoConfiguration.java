@@ -12,6 +12,7 @@ import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -52,6 +53,14 @@ public final class KafkaEndpointAutoConfiguration {
 			KafkaEndpointProperties properties) {
 		return new KafkaEndpoint(clients, states, lagMonitors,
 				new KafkaConfigurationSanitizer(sanitizingFunctions.orderedStream().toList()), properties.getTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(KafkaEndpoint.class)
+	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+	KafkaEndpointWebExtension kafkaEndpointWebExtension(KafkaEndpoint endpoint) {
+		return new KafkaEndpointWebExtension(endpoint);
 	}
 
 }
