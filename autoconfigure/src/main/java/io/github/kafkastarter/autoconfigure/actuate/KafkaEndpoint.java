@@ -270,9 +270,7 @@ public class KafkaEndpoint implements DisposableBean {
 	}
 
 	private String error(String client, Throwable failure) {
-		String message = failure.getClass().getSimpleName()
-				+ ((failure.getMessage() != null) ? ": " + failure.getMessage() : "");
-		return KafkaSecrets.mask(message, secrets(client));
+		return KafkaSecrets.describe(failure, secrets(client));
 	}
 
 	private List<String> secrets(String client) {

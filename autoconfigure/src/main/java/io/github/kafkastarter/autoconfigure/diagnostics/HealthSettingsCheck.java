@@ -4,12 +4,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.kafkastarter.autoconfigure.health.BrokerHealthMode;
+import io.github.kafkastarter.autoconfigure.health.LagHealthStatus;
+
 import org.springframework.boot.context.properties.bind.Bindable;
 
 /**
  * Kafka health and endpoint settings that cannot work: a broker check interval or timeout
  * that is not positive (the scheduler rejects it, or every check fails at once), negative
- * lag thresholds, and an endpoint timeout that is not positive. Checked for all clients
+ * lag thresholds, an unknown broker health mode or lag status, and an endpoint timeout
+ * that is not positive. Checked for all clients
  * ({@code kafka.starter.health.*}) and for each named client's overrides
  * ({@code kafka.starter.clients.<name>.health.*}).
  */
@@ -32,6 +36,10 @@ final class HealthSettingsCheck implements ConfigurationCheck {
 			notNegative(context, prefix + ".lag.max-offsets", "an offset lag limit");
 			notNegative(context, prefix + ".lag.max-seconds", "a time lag limit in seconds");
 			notNegative(context, prefix + ".lag.worst-partitions", "how many partitions the details list");
+			// Bound here, before any bean, so that an unknown value is reported with the
+			// valid ones by Spring Boot's binder.
+			context.bind(prefix + ".broker.mode", Bindable.of(BrokerHealthMode.class));
+			context.bind(prefix + ".lag.unhealthy-status", Bindable.of(LagHealthStatus.class));
 		}
 		positive(context, "kafka.starter.endpoint.timeout", "how long the kafka endpoint waits for the brokers",
 				"for example 'kafka.starter.endpoint.timeout=5s'");

@@ -321,10 +321,7 @@ final class BrokerCheck {
 	}
 
 	private String describe(Throwable failure) {
-		Throwable cause = unwrap(failure);
-		String message = cause.getMessage();
-		String text = cause.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
-		return KafkaSecrets.mask(text, this.secrets);
+		return KafkaSecrets.describe(unwrap(failure), this.secrets);
 	}
 
 	private static String describe(Node node) {

@@ -120,6 +120,31 @@ public final class KafkaSecrets {
 		return masked;
 	}
 
+	/**
+	 * Describes a failure and what caused it, for example {@code KafkaException: Failed to
+	 * create new KafkaAdminClient; caused by InvalidConfigurationException: SSL trust store
+	 * is not specified, but trust store password is specified.}, with the given secrets
+	 * masked.
+	 * @param failure the failure
+	 * @param secrets the secret values to mask
+	 * @return the description
+	 */
+	public static String describe(Throwable failure, Collection<String> secrets) {
+		StringBuilder text = new StringBuilder();
+		Throwable cause = failure;
+		for (int depth = 0; cause != null && depth < 4; depth++) {
+			if (depth > 0) {
+				text.append("; caused by ");
+			}
+			text.append(cause.getClass().getSimpleName());
+			if (cause.getMessage() != null) {
+				text.append(": ").append(cause.getMessage());
+			}
+			cause = (cause.getCause() != cause) ? cause.getCause() : null;
+		}
+		return mask(text.toString(), secrets);
+	}
+
 	private static @Nullable String text(@Nullable Object value) {
 		if (value instanceof Password password) {
 			return password.value();
