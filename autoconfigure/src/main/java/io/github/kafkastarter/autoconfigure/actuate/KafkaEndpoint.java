@@ -3,7 +3,6 @@ package io.github.kafkastarter.autoconfigure.actuate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -43,7 +42,6 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
-import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
@@ -158,31 +156,9 @@ public class KafkaEndpoint implements DisposableBean {
 	}
 
 	private ContainerDescriptor describe(ListenerContainerState state) {
-		List<String> topics = this.containers.container(state.id()).map(KafkaEndpoint::topics).orElse(List.of());
-		return new ContainerDescriptor(state.id(), state.client(), state.groupId(), topics, state.state().name(),
-				state.healthy(), state.problem(), text(state.since()), state.assignedPartitions(),
+		return new ContainerDescriptor(state.id(), state.client(), state.groupId(), state.topics(),
+				state.state().name(), state.healthy(), state.problem(), text(state.since()), state.assignedPartitions(),
 				text(state.idleSince()));
-	}
-
-	private static List<String> topics(MessageListenerContainer container) {
-		try {
-			ContainerProperties properties = container.getContainerProperties();
-			if (properties.getTopics() != null) {
-				return Arrays.asList(properties.getTopics());
-			}
-			if (properties.getTopicPattern() != null) {
-				return List.of(properties.getTopicPattern().pattern());
-			}
-			if (properties.getTopicPartitions() != null) {
-				return Arrays.stream(properties.getTopicPartitions())
-					.map((partition) -> partition.getTopic() + "-" + partition.getPartition())
-					.toList();
-			}
-		}
-		catch (UnsupportedOperationException ex) {
-			// A container that does not expose its properties.
-		}
-		return List.of();
 	}
 
 	private Map<String, Map<String, GroupDescriptor>> describeGroups(List<ListenerContainerState> states) {
@@ -379,8 +355,8 @@ public class KafkaEndpoint implements DisposableBean {
 	 * One consumer group, as the broker describes it.
 	 *
 	 * @param groupId the group
-	 * @param state the group's state ({@code STABLE}, {@code PREPARING_REBALANCE}, ...)
-	 * @param type {@code CONSUMER} (KIP-848) or {@code CLASSIC}
+	 * @param state the group's state ({@code Stable}, {@code PreparingRebalance}, ...)
+	 * @param type {@code Consumer} (KIP-848) or {@code Classic}
 	 * @param coordinator the coordinator broker, {@code host:port (id n)}
 	 * @param assignor the partition assignor
 	 * @param members the members and their assignments

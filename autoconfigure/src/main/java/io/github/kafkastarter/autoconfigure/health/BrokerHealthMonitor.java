@@ -8,8 +8,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
@@ -18,7 +20,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * application context to its close. The checks themselves are asynchronous, so one thread
  * serves any number of clients, even with every cluster unreachable.
  */
-final class BrokerHealthMonitor implements SmartLifecycle {
+final class BrokerHealthMonitor implements SmartLifecycle, DisposableBean {
 
 	private final Map<String, BrokerCheck> checks = new LinkedHashMap<>();
 
@@ -64,7 +66,7 @@ final class BrokerHealthMonitor implements SmartLifecycle {
 		}
 		catch (RuntimeException ex) {
 			// An exception would cancel the periodic task silently; never let one escape.
-			org.apache.commons.logging.LogFactory.getLog(BrokerHealthMonitor.class)
+			LogFactory.getLog(BrokerHealthMonitor.class)
 				.debug("Kafka broker check of client '" + check.client() + "' failed unexpectedly", ex);
 		}
 	}
@@ -79,6 +81,12 @@ final class BrokerHealthMonitor implements SmartLifecycle {
 			}
 			this.checks.values().forEach(BrokerCheck::close);
 		}
+	}
+
+	@Override
+	public void destroy() {
+		// Also when the context closes without stopping its lifecycle beans.
+		stop();
 	}
 
 	@Override

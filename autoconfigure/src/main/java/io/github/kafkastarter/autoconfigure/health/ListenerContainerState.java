@@ -13,15 +13,18 @@ import org.jspecify.annotations.Nullable;
  * @param client the client whose factory created the container, or {@code null} when
  * unknown (a container built by hand)
  * @param groupId the consumer group
+ * @param topics the topics it listens to (or its topic pattern, or its partitions)
  * @param state the container's state
  * @param problem why the container is not in the state it should be in, or {@code null}
  * when it is (running as started, paused or stopped on purpose, or not started yet)
- * @param since when the problem, or the current state, began, when known
+ * @param since when the problem began; otherwise when the container last started (while
+ * it runs or is paused) or stopped, when known
  * @param assignedPartitions the partitions assigned to its consumers, {@code topic-partition}
  * each
  * @param idleSince since when no record arrived, when the container publishes idle events
  */
-public record ListenerContainerState(String id, @Nullable String client, @Nullable String groupId, State state,
+public record ListenerContainerState(String id, @Nullable String client, @Nullable String groupId,
+		List<String> topics, State state,
 		@Nullable String problem, @Nullable Instant since, List<String> assignedPartitions,
 		@Nullable Instant idleSince) {
 

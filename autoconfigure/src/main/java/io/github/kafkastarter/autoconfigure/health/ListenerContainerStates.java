@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -32,6 +33,7 @@ import org.springframework.kafka.event.KafkaEvent;
 import org.springframework.kafka.event.ListenerContainerIdleEvent;
 import org.springframework.kafka.event.ListenerContainerNoLongerIdleEvent;
 import org.springframework.kafka.event.NonResponsiveConsumerEvent;
+import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.ListenerContainerRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
@@ -65,7 +67,7 @@ public final class ListenerContainerStates implements ApplicationListener<KafkaE
 
 	@Override
 	public void onApplicationEvent(KafkaEvent event) {
-		if (!(event.getContainer(Object.class) instanceof MessageListenerContainer container)) {
+		if (!(containerOf(event) instanceof MessageListenerContainer container)) {
 			return;
 		}
 		Instant now = this.clock.instant();
@@ -199,8 +201,8 @@ public final class ListenerContainerStates implements ApplicationListener<KafkaE
 		else {
 			state = everStarted ? ListenerContainerState.State.STOPPED : ListenerContainerState.State.NOT_STARTED;
 		}
-		return new ListenerContainerState(idOf(container), client, ask(container::getGroupId, null), state, problem,
-				since, running ? assignedPartitions(container) : List.of(), idleSince);
+		return new ListenerContainerState(idOf(container), client, ask(container::getGroupId, null), topics(container),
+				state, problem, since, running ? assignedPartitions(container) : List.of(), idleSince);
 	}
 
 	private Map<MessageListenerContainer, @Nullable String> containers() {
@@ -240,12 +242,43 @@ public final class ListenerContainerStates implements ApplicationListener<KafkaE
 				+ Integer.toHexString(System.identityHashCode(container));
 	}
 
+	private static List<String> topics(MessageListenerContainer container) {
+		ContainerProperties properties = ask(container::getContainerProperties, null);
+		if (properties == null) {
+			return List.of();
+		}
+		if (properties.getTopics() != null) {
+			return List.of(properties.getTopics());
+		}
+		if (properties.getTopicPattern() != null) {
+			return List.of(properties.getTopicPattern().pattern());
+		}
+		if (properties.getTopicPartitions() != null) {
+			return Arrays.stream(properties.getTopicPartitions())
+				.map((partition) -> partition.getTopic() + "-" + partition.getPartition())
+				.toList();
+		}
+		return List.of();
+	}
+
 	private static List<String> assignedPartitions(MessageListenerContainer container) {
 		Collection<TopicPartition> assigned = ask(container::getAssignedPartitions, null);
 		if (assigned == null) {
 			return List.of();
 		}
 		return assigned.stream().map(TopicPartition::toString).sorted().toList();
+	}
+
+	private static @Nullable Object containerOf(KafkaEvent event) {
+		try {
+			// The container the event is about: a concurrent container for its consumers'
+			// events.
+			return event.getContainer(Object.class);
+		}
+		catch (IllegalArgumentException ex) {
+			// An event published without a container.
+			return null;
+		}
 	}
 
 	private static int monitorInterval(KafkaEvent event) {
