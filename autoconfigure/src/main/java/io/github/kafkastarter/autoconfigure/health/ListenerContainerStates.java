@@ -79,6 +79,7 @@ public final class ListenerContainerStates implements ApplicationListener<KafkaE
 				if (container.isRunning()) {
 					history.started(now);
 				}
+				history.failedToStart.remove(event.getSource());
 			}
 			else if (event instanceof ConsumerStoppedEvent stopped) {
 				history.consumerStopped(stopped.getReason(), now);
@@ -87,6 +88,7 @@ public final class ListenerContainerStates implements ApplicationListener<KafkaE
 				history.containerStopped(now);
 			}
 			else if (event instanceof ConsumerFailedToStartEvent) {
+				history.failedToStart.add(event.getSource());
 				history.failedToStartAt = now;
 			}
 			else if (event instanceof NonResponsiveConsumerEvent nonResponsive) {
@@ -169,8 +171,7 @@ public final class ListenerContainerStates implements ApplicationListener<KafkaE
 					problem = stopProblem(history.stopReason);
 					since = (history.stopReasonAt != null) ? history.stopReasonAt : history.stoppedAt;
 				}
-				else if (history.failedToStartAt != null
-						&& (history.startedAt == null || history.startedAt.isBefore(history.failedToStartAt))) {
+				else if (!history.failedToStart.isEmpty()) {
 					problem = "The consumer thread did not start within the container's consumerStartTimeout; "
 							+ "the listener task executor may lack threads";
 					since = history.failedToStartAt;
@@ -313,6 +314,9 @@ public final class ListenerContainerStates implements ApplicationListener<KafkaE
 
 		@Nullable Instant stopReasonAt;
 
+		// The consumers (child containers) whose thread did not start in time, until they do.
+		final Set<Object> failedToStart = Collections.newSetFromMap(new IdentityHashMap<>());
+
 		@Nullable Instant failedToStartAt;
 
 		@Nullable Instant nonResponsiveSince;
@@ -333,6 +337,7 @@ public final class ListenerContainerStates implements ApplicationListener<KafkaE
 			if (this.startedAt == null || this.stoppedAt != null || this.stopReason != null) {
 				// A (re)start: what went wrong before is history.
 				this.startedAt = now;
+				this.failedToStart.clear();
 			}
 			this.stoppedAt = null;
 			this.stopReason = null;
@@ -357,6 +362,8 @@ public final class ListenerContainerStates implements ApplicationListener<KafkaE
 			if (this.stoppedAt == null) {
 				this.stoppedAt = now;
 			}
+			// A stopped container's consumers are gone; a new start creates new ones.
+			this.failedToStart.clear();
 			this.nonResponsiveAt = null;
 			this.nonResponsiveSince = null;
 			this.authRetry = null;

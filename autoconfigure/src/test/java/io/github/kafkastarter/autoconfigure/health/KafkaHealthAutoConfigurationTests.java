@@ -11,6 +11,9 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.web.AdditionalPathsMapper;
+import org.springframework.boot.actuate.endpoint.web.WebServerNamespace;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.actuate.endpoint.AdditionalHealthEndpointPath;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroup;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
@@ -144,6 +147,18 @@ class KafkaHealthAutoConfigurationTests {
 			// Nothing else changes in Boot's probe groups.
 			assertThat(liveness.isMember("diskSpace")).isFalse();
 			assertThat(groups.getPrimary().isMember("kafka/default")).isTrue();
+		});
+	}
+
+	@Test
+	void bootsAdditionalProbePathsStay() {
+		this.runner.withPropertyValues("management.endpoint.health.probes.add-additional-paths=true").run((context) -> {
+			HealthEndpointGroups groups = context.getBean(HealthEndpointGroups.class);
+			assertThat(groups.get("liveness").isMember("kafkaListeners/default")).isTrue();
+			assertThat(groups.get("liveness").getAdditionalPath()).hasToString("server:/livez");
+			assertThat(groups).isInstanceOf(AdditionalPathsMapper.class);
+			assertThat(((AdditionalPathsMapper) groups).getAdditionalPaths(HealthEndpoint.ID, WebServerNamespace.SERVER))
+				.containsExactlyInAnyOrder("/livez", "/readyz");
 		});
 	}
 
