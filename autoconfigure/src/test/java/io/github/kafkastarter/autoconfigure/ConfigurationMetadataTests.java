@@ -21,7 +21,9 @@ class ConfigurationMetadataTests {
 		List<Map<String, Object>> properties = JsonPath.read(metadata(), "$.properties[*]");
 		assertThat(properties).isNotEmpty();
 		assertThat(properties).allSatisfy((property) -> {
-			assertThat((String) property.get("name")).startsWith("kafka.starter.");
+			// Ours, and the management keys of our health indicators and endpoint.
+			assertThat((String) property.get("name"))
+				.matches("(kafka\\.starter\\.|management\\.health\\.kafka|management\\.endpoint\\.kafka\\.).+");
 			assertThat((String) property.get("description")).as("description of %s", property.get("name"))
 				.isNotBlank();
 		});
@@ -29,7 +31,9 @@ class ConfigurationMetadataTests {
 			.contains("kafka.starter.clients", "kafka.starter.dev-broker.enabled", "kafka.starter.dev-broker.topics",
 					"kafka.starter.interceptors.enabled", "kafka.starter.lag.interval", "kafka.starter.lag.groups",
 					"kafka.starter.lag.partition-tags", "kafka.starter.e2e.enabled", "kafka.starter.client-metrics.enabled",
-					"kafka.starter.observation.enabled");
+					"kafka.starter.observation.enabled", "kafka.starter.health.broker.interval",
+					"kafka.starter.health.lag.max-offsets", "kafka.starter.endpoint.timeout",
+					"management.health.kafka-brokers.enabled", "management.endpoint.kafka.access");
 	}
 
 	private static String metadata() throws IOException {

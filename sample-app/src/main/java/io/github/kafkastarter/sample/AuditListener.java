@@ -21,7 +21,8 @@ class AuditListener {
 		this.roundTrips = roundTrips;
 	}
 
-	@KafkaListener(id = "audit", topics = Topics.AUDIT, containerFactory = "auditKafkaListenerContainerFactory")
+	@KafkaListener(id = "audit", topics = Topics.AUDIT, idIsGroup = false,
+			containerFactory = "auditKafkaListenerContainerFactory")
 	void onAudit(Order order) {
 		logger.info("Audit copy of order {} recorded by the 'audit' client", OrderListener.shortId(order));
 		this.roundTrips.markAudited(order.id());

@@ -1,6 +1,7 @@
 package io.github.kafkastarter.sample;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,38 @@ class SampleApplicationTests {
 			.body(Map.of("customerId", "", "item", "kettle", "quantity", 0))
 			.exchange((request, response) -> response.getStatusCode().value());
 		assertThat(status).isEqualTo(400);
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void theProbesAndTheKafkaEndpointAnswer() {
+		RestClient http = RestClient.create("http://localhost:" + this.port);
+		// Readiness waits for the first broker check of each client.
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			assertThat(status(http, "/actuator/health/liveness")).isEqualTo(200);
+			assertThat(status(http, "/actuator/health/readiness")).isEqualTo(200);
+		});
+		Map<String, Object> liveness = get(http, "/actuator/health/liveness");
+		assertThat(liveness).containsEntry("status", "UP");
+		Map<String, Object> health = get(http, "/actuator/health");
+		assertThat(health).extractingByKey("components")
+			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+			.containsKeys("kafka", "kafkaListeners");
+		Map<String, Object> kafka = get(http, "/actuator/kafka");
+		assertThat(kafka).extractingByKey("clients")
+			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+			.containsKeys("default", "audit");
+		List<Map<String, Object>> containers = (List<Map<String, Object>>) kafka.get("containers");
+		assertThat(containers).extracting((container) -> container.get("id")).contains("orders", "audit");
+	}
+
+	private static int status(RestClient http, String path) {
+		return http.get().uri(path).exchange((request, response) -> response.getStatusCode().value());
+	}
+
+	private static Map<String, Object> get(RestClient http, String path) {
+		return http.get().uri(path).retrieve().body(new ParameterizedTypeReference<>() {
+		});
 	}
 
 }

@@ -132,6 +132,45 @@ class StartupFailureReportTests {
 		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
 				"kafka.starter.e2e.percentiles=0.5,99");
 		assertThat(report).contains("kafka.starter.e2e.percentiles").contains("'99.0'").contains("between 0 and 1");
+	void brokerHealthIntervalThatIsNotPositive(CapturedOutput output) {
+		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
+				"kafka.starter.health.broker.interval=0s");
+		assertThat(report).contains("kafka.starter.health.broker.interval")
+			.contains("must be positive")
+			.contains("kafka.starter.health.broker.interval=10s");
+	}
+
+	@Test
+	void namedClientBrokerHealthTimeoutThatIsNegative(CapturedOutput output) {
+		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
+				"kafka.starter.clients.audit.health.broker.timeout=-1s");
+		assertThat(report).contains("kafka.starter.clients.audit.health.broker.timeout")
+			.contains("must be positive");
+	}
+
+	@Test
+	void negativeLagThreshold(CapturedOutput output) {
+		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
+				"kafka.starter.health.lag.max-offsets=-5");
+		assertThat(report).contains("kafka.starter.health.lag.max-offsets")
+			.contains("cannot be negative")
+			.contains("'-5'");
+	}
+
+	@Test
+	void unknownBrokerHealthMode(CapturedOutput output) {
+		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
+				"kafka.starter.clients.audit.health.broker.mode=sometimes");
+		assertThat(report).contains("kafka.starter.clients.audit.health.broker.mode")
+			.contains("sometimes")
+			.containsIgnoringCase("connectivity");
+	}
+
+	@Test
+	void endpointTimeoutThatIsNotPositive(CapturedOutput output) {
+		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
+				"kafka.starter.endpoint.timeout=0ms");
+		assertThat(report).contains("kafka.starter.endpoint.timeout").contains("must be positive");
 	}
 
 }

@@ -1,0 +1,421 @@
+package io.github.kafkastarter.autoconfigure.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.github.kafkastarter.autoconfigure.client.KafkaClient;
+import io.github.kafkastarter.autoconfigure.client.KafkaClients;
+import io.github.kafkastarter.autoconfigure.health.KafkaSecrets;
+import io.github.kafkastarter.autoconfigure.health.ListenerContainerState;
+import io.github.kafkastarter.autoconfigure.health.ListenerContainerStates;
+import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitor;
+import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
+import io.github.kafkastarter.autoconfigure.lag.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+/**
+ * The {@code kafka} actuator endpoint.
+ * <ul>
+ * <li>{@code GET /actuator/kafka}: every client (bootstrap servers, effective producer,
+ * consumer and admin configuration, secrets masked), every listener container, every
+ * consumer group in use (described by the broker, within
+ * {@code kafka.starter.endpoint.timeout}) and the lag monitor's latest snapshot;</li>
+ * <li>{@code GET /actuator/kafka/{id}}: one listener container;</li>
+ * <li>{@code POST /actuator/kafka/{id}} with {@code {"action": "pause"}} (or
+ * {@code resume}, {@code stop}, {@code start}): operate a listener container.</li>
+ * </ul>
+ * Read-only by default, as an operation that stops consumption should be a deliberate
+ * choice: {@code management.endpoint.kafka.access=unrestricted} allows the write
+ * operation.
+ */
+@Endpoint(id = "kafka", defaultAccess = Access.READ_ONLY)
+public class KafkaEndpoint implements DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(KafkaEndpoint.class);
+
+	private final KafkaClients clients;
+
+	private final ListenerContainerStates containers;
+
+	private final ObjectProvider<ConsumerLagMonitors> lagMonitors;
+
+	private final KafkaConfigurationSanitizer sanitizer;
+
+	private final Duration timeout;
+
+	private final Map<String, Admin> admins = new HashMap<>();
+
+	private boolean destroyed;
+
+	KafkaEndpoint(KafkaClients clients, ListenerContainerStates containers,
+			ObjectProvider<ConsumerLagMonitors> lagMonitors, KafkaConfigurationSanitizer sanitizer, Duration timeout) {
+		this.clients = clients;
+		this.containers = containers;
+		this.lagMonitors = lagMonitors;
+		this.sanitizer = sanitizer;
+		this.timeout = timeout;
+	}
+
+	/**
+	 * Everything the endpoint knows, in one read.
+	 * @return the clients, containers, consumer groups and lag
+	 */
+	@ReadOperation
+	public KafkaDescriptor kafka() {
+		Map<String, ClientDescriptor> clients = new LinkedHashMap<>();
+		for (KafkaClient client : this.clients) {
+			clients.put(client.name(), describe(client));
+		}
+		List<ListenerContainerState> states = this.containers.states();
+		List<ContainerDescriptor> containers = states.stream().map(this::describe).toList();
+		return new KafkaDescriptor(clients, containers, describeGroups(states), lag());
+	}
+
+	/**
+	 * One listener container.
+	 * @param id the listener id
+	 * @return the container, or {@code null} (404) when there is none with that id
+	 */
+	@ReadOperation
+	public @Nullable ContainerDescriptor container(@Selector String id) {
+		return this.containers.container(id).map(this.containers::state).map(this::describe).orElse(null);
+	}
+
+	/**
+	 * Pauses, resumes, stops or starts a listener container. A container stopped here is
+	 * stopped on purpose: listener health stays {@code UP}.
+	 * @param id the listener id
+	 * @param action what to do
+	 * @return the container afterwards, or {@code null} (404) when there is none with that
+	 * id
+	 */
+	@WriteOperation
+	public @Nullable ContainerDescriptor operate(@Selector String id, ContainerAction action) {
+		MessageListenerContainer container = this.containers.container(id).orElse(null);
+		if (container == null) {
+			return null;
+		}
+		logger.info("Kafka listener container '" + id + "': " + action.name().toLowerCase(java.util.Locale.ROOT)
+				+ " requested through the actuator endpoint");
+		switch (action) {
+			case PAUSE -> container.pause();
+			case RESUME -> container.resume();
+			// Waits for the consumers to stop, up to the container's shutdown timeout.
+			case STOP -> container.stop();
+			case START -> container.start();
+		}
+		return describe(this.containers.state(container));
+	}
+
+	private ClientDescriptor describe(KafkaClient client) {
+		return new ClientDescriptor(client.bootstrapServers(),
+				configuration(() -> client.producerFactory().getConfigurationProperties()),
+				configuration(() -> client.consumerFactory().getConfigurationProperties()),
+				configuration(() -> client.admin().getConfigurationProperties()));
+	}
+
+	private Map<String, @Nullable Object> configuration(ConfigurationSource source) {
+		try {
+			return this.sanitizer.sanitize(source.get());
+		}
+		catch (RuntimeException ex) {
+			// The client has no such bean (a replaced or absent factory).
+			return Map.of();
+		}
+	}
+
+	private ContainerDescriptor describe(ListenerContainerState state) {
+		return new ContainerDescriptor(state.id(), state.client(), state.groupId(), state.topics(),
+				state.state().name(), state.healthy(), state.problem(), text(state.since()), state.assignedPartitions(),
+				text(state.idleSince()));
+	}
+
+	private Map<String, Map<String, GroupDescriptor>> describeGroups(List<ListenerContainerState> states) {
+		Map<String, Set<String>> groupsByClient = new LinkedHashMap<>();
+		for (ListenerContainerState state : states) {
+			if (state.client() != null && state.groupId() != null && !state.groupId().isEmpty()) {
+				groupsByClient.computeIfAbsent(state.client(), (client) -> new LinkedHashSet<>()).add(state.groupId());
+			}
+		}
+		long deadline = System.nanoTime() + this.timeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
+		Map<String, Map<String, KafkaFuture<ConsumerGroupDescription>>> pending = new LinkedHashMap<>();
+		Map<String, Map<String, GroupDescriptor>> described = new LinkedHashMap<>();
+		// Ask every client's cluster first, then wait: clusters answer in parallel.
+		groupsByClient.forEach((client, groups) -> {
+			try {
+				pending.put(client,
+						admin(client).describeConsumerGroups(groups, new DescribeConsumerGroupsOptions()
+							.timeoutMs((int) Math.min(Integer.MAX_VALUE, this.timeout.toMillis())))
+							.describedGroups());
+			}
+			catch (RuntimeException ex) {
+				Map<String, GroupDescriptor> failed = new LinkedHashMap<>();
+				groups.forEach((group) -> failed.put(group, GroupDescriptor.failed(group, error(client, ex))));
+				described.put(client, failed);
+			}
+		});
+		pending.forEach((client, futures) -> {
+			Map<String, GroupDescriptor> groups = new LinkedHashMap<>();
+			futures.forEach((group, future) -> groups.put(group, await(client, group, future, deadline)));
+			described.put(client, groups);
+		});
+		Map<String, Map<String, GroupDescriptor>> ordered = new LinkedHashMap<>();
+		groupsByClient.keySet().forEach((client) -> ordered.put(client, described.get(client)));
+		return ordered;
+	}
+
+	private GroupDescriptor await(String client, String group, KafkaFuture<ConsumerGroupDescription> future,
+			long deadline) {
+		try {
+			long remaining = Math.max(0, deadline - System.nanoTime());
+			return GroupDescriptor.of(future.get(remaining, TimeUnit.NANOSECONDS));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return GroupDescriptor.failed(group, "Interrupted");
+		}
+		catch (ExecutionException ex) {
+			return GroupDescriptor.failed(group, error(client, (ex.getCause() != null) ? ex.getCause() : ex));
+		}
+		catch (TimeoutException ex) {
+			return GroupDescriptor.failed(group, "No answer from the brokers within " + this.timeout);
+		}
+	}
+
+	private @Nullable Map<String, LagDescriptor> lag() {
+		ConsumerLagMonitors monitors = this.lagMonitors.getIfAvailable();
+		if (monitors == null) {
+			return null;
+		}
+		Map<String, LagDescriptor> lag = new LinkedHashMap<>();
+		for (ConsumerLagMonitor monitor : monitors.all()) {
+			LagSnapshot snapshot = monitor.snapshot();
+			String lastError = (snapshot.lastError() != null) ? KafkaSecrets.mask(snapshot.lastError(),
+					secrets(monitor.client())) : null;
+			lag.put(monitor.client(), new LagDescriptor(text(snapshot.refreshedAt()), snapshot.stale(), lastError,
+					snapshot.groups()));
+		}
+		return lag;
+	}
+
+	private synchronized Admin admin(String clientName) {
+		if (this.destroyed) {
+			throw new IllegalStateException("The endpoint is closed");
+		}
+		return this.admins.computeIfAbsent(clientName, (name) -> {
+			Map<String, Object> config = new HashMap<>(this.clients.get(name).admin().getConfigurationProperties());
+			Object clientId = config.get(AdminClientConfig.CLIENT_ID_CONFIG);
+			config.put(AdminClientConfig.CLIENT_ID_CONFIG, (clientId != null && !clientId.toString().isBlank())
+					? clientId + "-endpoint" : "kafka-starter-endpoint-" + name);
+			int timeoutMs = (int) Math.min(Integer.MAX_VALUE, Math.max(1, this.timeout.toMillis()));
+			config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+			config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+			return Admin.create(config);
+		});
+	}
+
+	private String error(String client, Throwable failure) {
+		return KafkaSecrets.describe(failure, secrets(client));
+	}
+
+	private List<String> secrets(String client) {
+		try {
+			return KafkaSecrets.values(this.clients.get(client).admin().getConfigurationProperties());
+		}
+		catch (RuntimeException ex) {
+			return List.of();
+		}
+	}
+
+	private static @Nullable String text(@Nullable Instant instant) {
+		return (instant != null) ? instant.toString() : null;
+	}
+
+	@Override
+	public synchronized void destroy() {
+		this.destroyed = true;
+		this.admins.values().forEach((admin) -> admin.close(Duration.ZERO));
+		this.admins.clear();
+	}
+
+	@FunctionalInterface
+	private interface ConfigurationSource {
+
+		Map<String, Object> get();
+
+	}
+
+	/**
+	 * What the write operation does to a listener container.
+	 */
+	public enum ContainerAction {
+
+		/**
+		 * Pause consumption; the consumers keep their partitions.
+		 */
+		PAUSE,
+
+		/**
+		 * Resume a paused container.
+		 */
+		RESUME,
+
+		/**
+		 * Stop the container on purpose; its consumers leave the group.
+		 */
+		STOP,
+
+		/**
+		 * Start a stopped container.
+		 */
+		START
+
+	}
+
+	/**
+	 * The endpoint's whole answer.
+	 *
+	 * @param clients every client, by name
+	 * @param containers every listener container
+	 * @param consumerGroups the consumer groups of the containers, by client and group id
+	 * @param lag the lag monitor's snapshot per client, or {@code null} without a lag
+	 * monitor
+	 */
+	public record KafkaDescriptor(Map<String, ClientDescriptor> clients, List<ContainerDescriptor> containers,
+			Map<String, Map<String, GroupDescriptor>> consumerGroups,
+			@Nullable Map<String, LagDescriptor> lag) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * One client.
+	 *
+	 * @param bootstrapServers where it connects
+	 * @param producer its producer factory's configuration, secrets masked
+	 * @param consumer its consumer factory's configuration, secrets masked
+	 * @param admin its admin's configuration, secrets masked
+	 */
+	public record ClientDescriptor(List<String> bootstrapServers, Map<String, @Nullable Object> producer,
+			Map<String, @Nullable Object> consumer, Map<String, @Nullable Object> admin) {
+
+	}
+
+	/**
+	 * One listener container.
+	 *
+	 * @param id the listener id, which the write operation takes
+	 * @param client its client, or {@code null} when unknown
+	 * @param groupId its consumer group
+	 * @param topics the topics (or pattern, or partitions) it listens to
+	 * @param state its state
+	 * @param healthy whether it is in the state it should be in
+	 * @param problem what is wrong, when it is not
+	 * @param since when the state or the problem began
+	 * @param assignedPartitions the partitions its consumers hold
+	 * @param idleSince since when no record arrived, when it publishes idle events
+	 */
+	public record ContainerDescriptor(String id, @Nullable String client, @Nullable String groupId,
+			List<String> topics, String state, boolean healthy, @Nullable String problem, @Nullable String since,
+			List<String> assignedPartitions, @Nullable String idleSince) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * One consumer group, as the broker describes it.
+	 *
+	 * @param groupId the group
+	 * @param state the group's state ({@code Stable}, {@code PreparingRebalance}, ...)
+	 * @param type {@code Consumer} (KIP-848) or {@code Classic}
+	 * @param coordinator the coordinator broker, {@code host:port (id n)}
+	 * @param assignor the partition assignor
+	 * @param members the members and their assignments
+	 * @param error why the group could not be described, or {@code null}
+	 */
+	public record GroupDescriptor(String groupId, @Nullable String state, @Nullable String type,
+			@Nullable String coordinator, @Nullable String assignor, List<MemberDescriptor> members,
+			@Nullable String error) {
+
+		static GroupDescriptor of(ConsumerGroupDescription group) {
+			Node coordinator = group.coordinator();
+			return new GroupDescriptor(group.groupId(), String.valueOf(group.groupState()),
+					String.valueOf(group.type()),
+					(coordinator != null && !coordinator.isEmpty())
+							? coordinator.host() + ":" + coordinator.port() + " (id " + coordinator.idString() + ")"
+							: null,
+					group.partitionAssignor(), group.members().stream().map(MemberDescriptor::of).toList(), null);
+		}
+
+		static GroupDescriptor failed(String groupId, String error) {
+			return new GroupDescriptor(groupId, null, null, null, null, List.of(), error);
+		}
+
+	}
+
+	/**
+	 * One member of a consumer group.
+	 *
+	 * @param memberId the member id
+	 * @param groupInstanceId the static membership id, if any
+	 * @param clientId the consumer's client id
+	 * @param host the consumer's host
+	 * @param assignment the partitions assigned to it
+	 */
+	public record MemberDescriptor(String memberId, @Nullable String groupInstanceId, String clientId, String host,
+			List<String> assignment) {
+
+		static MemberDescriptor of(MemberDescription member) {
+			List<String> assignment = new ArrayList<>(
+					member.assignment().topicPartitions().stream().map(TopicPartition::toString).toList());
+			assignment.sort(null);
+			return new MemberDescriptor(member.consumerId(), member.groupInstanceId().orElse(null),
+					member.clientId(), member.host(), assignment);
+		}
+
+	}
+
+	/**
+	 * The lag monitor's latest snapshot of one client.
+	 *
+	 * @param refreshedAt when the data was fetched, or {@code null} before the first
+	 * refresh
+	 * @param stale whether the last refresh failed
+	 * @param lastError why it failed, secrets masked
+	 * @param groups every monitored group, with its partitions and statuses
+	 */
+	public record LagDescriptor(@Nullable String refreshedAt, boolean stale, @Nullable String lastError,
+			List<GroupLag> groups) {
+
+	}
+
+}

@@ -1,0 +1,67 @@
+package io.github.kafkastarter.autoconfigure.actuate;
+
+import java.time.Clock;
+
+import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
+import io.github.kafkastarter.autoconfigure.client.KafkaClients;
+import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.health.KafkaHealthAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.health.ListenerContainerStates;
+import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ListenerContainerRegistry;
+
+/**
+ * The {@code kafka} actuator endpoint, when the application exposes it (like Spring Boot's
+ * own endpoints, it is not exposed over HTTP unless
+ * {@code management.endpoints.web.exposure.include} names it). Read-only unless
+ * {@code management.endpoint.kafka.access=unrestricted}.
+ */
+@AutoConfiguration(after = { KafkaClientsAutoConfiguration.class, ConsumerLagAutoConfiguration.class,
+		KafkaHealthAutoConfiguration.class, EndpointAutoConfiguration.class })
+@ConditionalOnClass({ Endpoint.class, KafkaTemplate.class })
+@ConditionalOnBean(KafkaClients.class)
+@ConditionalOnAvailableEndpoint(KafkaEndpoint.class)
+@EnableConfigurationProperties(KafkaEndpointProperties.class)
+public final class KafkaEndpointAutoConfiguration {
+
+	// Also declared by the health auto-configuration; the endpoint needs it without health.
+	@Bean
+	@ConditionalOnMissingBean
+	ListenerContainerStates kafkaListenerContainerStates(KafkaClients clients, KafkaClientContainers containers,
+			ObjectProvider<ListenerContainerRegistry> registries) {
+		return new ListenerContainerStates(clients, containers, registries, Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	KafkaEndpoint kafkaEndpoint(KafkaClients clients, ListenerContainerStates states,
+			ObjectProvider<ConsumerLagMonitors> lagMonitors, ObjectProvider<SanitizingFunction> sanitizingFunctions,
+			KafkaEndpointProperties properties) {
+		return new KafkaEndpoint(clients, states, lagMonitors,
+				new KafkaConfigurationSanitizer(sanitizingFunctions.orderedStream().toList()), properties.getTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(KafkaEndpoint.class)
+	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+	KafkaEndpointWebExtension kafkaEndpointWebExtension(KafkaEndpoint endpoint) {
+		return new KafkaEndpointWebExtension(endpoint);
+	}
+
+}

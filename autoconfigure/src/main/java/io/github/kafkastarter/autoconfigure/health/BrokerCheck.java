@@ -1,0 +1,353 @@
+package io.github.kafkastarter.autoconfigure.health;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.DescribeFeaturesOptions;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.function.SingletonSupplier;
+
+/**
+ * Checks one client's brokers in the background with a long-lived {@link Admin} and keeps
+ * the result, so that reading health never waits for the network. Each check is
+ * asynchronous (the admin's own I/O thread completes it), bounded by the timeout, and at
+ * most one is in flight.
+ */
+final class BrokerCheck {
+
+	private static final Log logger = LogFactory.getLog(BrokerCheck.class);
+
+	private static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+
+	private final String client;
+
+	private final BrokerHealthMode mode;
+
+	private final Duration interval;
+
+	private final Duration timeout;
+
+	private final Supplier<Map<String, Object>> adminConfig;
+
+	private final SingletonSupplier<Boolean> acksAll;
+
+	private final Clock clock;
+
+	private final Object lock = new Object();
+
+	private @Nullable Admin admin;
+
+	private List<String> secrets = List.of();
+
+	private @Nullable Instant inFlightSince;
+
+	private boolean closed;
+
+	private volatile @Nullable BrokerCheckResult result;
+
+	private volatile @Nullable Integer minInsyncReplicas;
+
+	private volatile boolean minInsyncReplicasUnreadable;
+
+	/**
+	 * Create a check.
+	 * @param client the client name
+	 * @param settings the client's broker health settings
+	 * @param adminConfig the client's admin configuration, asked for at the first check
+	 * @param acksAll whether the client's producer waits for all in-sync replicas, asked for
+	 * at the first check
+	 * @param clock the clock
+	 */
+	BrokerCheck(String client, KafkaHealthProperties.Broker settings, Supplier<Map<String, Object>> adminConfig,
+			Supplier<Boolean> acksAll, Clock clock) {
+		this.client = client;
+		this.mode = settings.getMode();
+		this.interval = settings.getInterval();
+		this.timeout = settings.getTimeout();
+		this.adminConfig = adminConfig;
+		this.acksAll = SingletonSupplier.of(acksAll);
+		this.clock = clock;
+	}
+
+	String client() {
+		return this.client;
+	}
+
+	BrokerHealthMode mode() {
+		return this.mode;
+	}
+
+	Duration interval() {
+		return this.interval;
+	}
+
+	Duration timeout() {
+		return this.timeout;
+	}
+
+	/**
+	 * The last result; never blocks.
+	 * @return the result, {@code null} before the first check completed
+	 */
+	@Nullable BrokerCheckResult result() {
+		return this.result;
+	}
+
+	/**
+	 * The cluster's {@code min.insync.replicas}, read once from a broker's configuration.
+	 * @return the value, {@code null} while unknown
+	 */
+	@Nullable Integer minInsyncReplicas() {
+		return this.minInsyncReplicas;
+	}
+
+	boolean acksAll() {
+		Boolean acksAll = this.acksAll.get();
+		return acksAll == null || acksAll;
+	}
+
+	/**
+	 * Starts a check unless one is in flight. Called by the scheduler; returns at once.
+	 */
+	void check() {
+		Admin admin;
+		Admin stuck = null;
+		synchronized (this.lock) {
+			if (this.closed) {
+				return;
+			}
+			Instant now = this.clock.instant();
+			if (this.inFlightSince != null) {
+				if (Duration.between(this.inFlightSince, now).compareTo(this.timeout.plus(this.interval)) < 0) {
+					return;
+				}
+				// The admin did not honour its own timeout: start afresh with a new one.
+				record(BrokerCheckResult.unreachable(now,
+						"The check did not complete within " + this.timeout.plus(this.interval), this.result));
+				stuck = detachAdmin();
+			}
+			try {
+				admin = admin();
+				this.inFlightSince = now;
+			}
+			catch (RuntimeException ex) {
+				record(BrokerCheckResult.unreachable(now, describe(ex), this.result));
+				admin = null;
+			}
+		}
+		close(stuck);
+		if (admin == null) {
+			return;
+		}
+		try {
+			if (this.mode == BrokerHealthMode.CONNECTIVITY) {
+				// An API versions request: every principal may send it, no ACL needed.
+				admin.describeFeatures(new DescribeFeaturesOptions().timeoutMs(timeoutMs()))
+					.featureMetadata()
+					.whenComplete((metadata, ex) -> completed(ex, null, -1, null, List.of()));
+			}
+			else {
+				DescribeClusterResult cluster = admin
+					.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs()));
+				KafkaFuture.allOf(cluster.clusterId(), cluster.nodes(), cluster.controller())
+					.whenComplete((ignored, ex) -> {
+						if (ex != null) {
+							completed(ex, null, -1, null, List.of());
+						}
+						else {
+							Collection<Node> nodes = value(cluster.nodes());
+							Node controller = value(cluster.controller());
+							completed(null, value(cluster.clusterId()), (nodes != null) ? nodes.size() : 0,
+									(controller != null && !controller.isEmpty()) ? describe(controller) : null,
+									(nodes != null) ? new ArrayList<>(nodes) : List.of());
+						}
+					});
+			}
+		}
+		catch (RuntimeException ex) {
+			completed(ex, null, -1, null, List.of());
+		}
+	}
+
+	private void completed(@Nullable Throwable failure, @Nullable String clusterId, int nodes,
+			@Nullable String controller, List<Node> liveNodes) {
+		Admin admin;
+		synchronized (this.lock) {
+			if (this.closed) {
+				return;
+			}
+			this.inFlightSince = null;
+			Instant now = this.clock.instant();
+			if (failure != null) {
+				record(BrokerCheckResult.unreachable(now, describe(failure), this.result));
+				return;
+			}
+			record(BrokerCheckResult.reached(now, clusterId, nodes, controller));
+			admin = this.admin;
+		}
+		if (admin != null && this.mode == BrokerHealthMode.CLUSTER && this.minInsyncReplicas == null
+				&& !this.minInsyncReplicasUnreadable && !liveNodes.isEmpty() && acksAll()) {
+			readMinInsyncReplicas(admin, liveNodes.get(0));
+		}
+	}
+
+	private void readMinInsyncReplicas(Admin admin, Node node) {
+		ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, node.idString());
+		try {
+			admin.describeConfigs(List.of(broker), new DescribeConfigsOptions().timeoutMs(timeoutMs()))
+				.values()
+				.get(broker)
+				.whenComplete((config, ex) -> minInsyncReplicasRead(config, ex));
+		}
+		catch (RuntimeException ex) {
+			minInsyncReplicasRead(null, ex);
+		}
+	}
+
+	private void minInsyncReplicasRead(@Nullable Config config, @Nullable Throwable failure) {
+		Throwable cause = unwrap(failure);
+		if (cause instanceof AuthorizationException || cause instanceof UnsupportedVersionException) {
+			// Reading it again will not help; the rule stays off and the details say so.
+			this.minInsyncReplicasUnreadable = true;
+			logger.info("Kafka client '" + this.client + "' may not read the brokers' " + MIN_INSYNC_REPLICAS + " ("
+					+ describe(cause) + "); broker health will not compare live brokers with it");
+			return;
+		}
+		ConfigEntry entry = (config != null) ? config.get(MIN_INSYNC_REPLICAS) : null;
+		if (entry != null && entry.value() != null) {
+			try {
+				this.minInsyncReplicas = Integer.valueOf(entry.value().trim());
+			}
+			catch (NumberFormatException ex) {
+				this.minInsyncReplicasUnreadable = true;
+			}
+		}
+		// Otherwise a transient failure: the next check reads it again.
+	}
+
+	boolean minInsyncReplicasUnreadable() {
+		return this.minInsyncReplicasUnreadable;
+	}
+
+	/**
+	 * Closes the admin; no check runs afterwards.
+	 */
+	void close() {
+		Admin admin;
+		synchronized (this.lock) {
+			this.closed = true;
+			admin = detachAdmin();
+		}
+		close(admin);
+	}
+
+	private void record(BrokerCheckResult next) {
+		BrokerCheckResult previous = this.result;
+		this.result = next;
+		if (!next.reachable() && (previous == null || previous.reachable())) {
+			logger.warn("Kafka client '" + this.client + "' cannot reach its brokers: " + next.error());
+		}
+		else if (next.reachable() && previous != null && !previous.reachable()) {
+			logger.info("Kafka client '" + this.client + "' reaches its brokers again");
+		}
+	}
+
+	private Admin admin() {
+		Admin admin = this.admin;
+		if (admin == null) {
+			Map<String, Object> config = new HashMap<>(this.adminConfig.get());
+			this.secrets = KafkaSecrets.values(config);
+			Object clientId = config.get(AdminClientConfig.CLIENT_ID_CONFIG);
+			config.put(AdminClientConfig.CLIENT_ID_CONFIG,
+					(clientId != null && !clientId.toString().isBlank()) ? clientId + "-health"
+							: "kafka-starter-health-" + this.client);
+			// Bound every request by the check's timeout, so a lost broker fails the check in
+			// time instead of waiting for Kafka's defaults (30 s and more).
+			config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs());
+			config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs());
+			admin = Admin.create(config);
+			this.admin = admin;
+		}
+		return admin;
+	}
+
+	private @Nullable Admin detachAdmin() {
+		Admin admin = this.admin;
+		this.admin = null;
+		this.inFlightSince = null;
+		return admin;
+	}
+
+	// Never under the lock: closing joins the admin's I/O thread, which completes pending
+	// checks through callbacks that take the lock.
+	private void close(@Nullable Admin admin) {
+		if (admin != null) {
+			try {
+				// Pending calls fail at once: nobody waits for them any more.
+				admin.close(Duration.ZERO);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Closing the health admin of Kafka client '" + this.client + "' failed", ex);
+			}
+		}
+	}
+
+	private int timeoutMs() {
+		return (int) Math.min(Integer.MAX_VALUE, Math.max(1, this.timeout.toMillis()));
+	}
+
+	private String describe(Throwable failure) {
+		return KafkaSecrets.describe(unwrap(failure), this.secrets);
+	}
+
+	private static String describe(Node node) {
+		return node.host() + ":" + node.port() + " (id " + node.idString() + ")";
+	}
+
+	private static @Nullable Throwable unwrap(@Nullable Throwable failure) {
+		Throwable cause = failure;
+		while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+				&& cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return cause;
+	}
+
+	private static <T> @Nullable T value(KafkaFuture<T> future) {
+		try {
+			return future.getNow(null);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+		catch (ExecutionException ex) {
+			return null;
+		}
+	}
+
+}

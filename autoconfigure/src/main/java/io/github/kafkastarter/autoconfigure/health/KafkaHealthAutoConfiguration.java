@@ -1,0 +1,199 @@
+package io.github.kafkastarter.autoconfigure.health;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import io.github.kafkastarter.autoconfigure.client.KafkaClient;
+import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
+import io.github.kafkastarter.autoconfigure.client.KafkaClients;
+import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitor;
+import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ListenerContainerRegistry;
+import org.springframework.util.function.SingletonSupplier;
+
+/**
+ * Kafka health for every client, default and named:
+ * <ul>
+ * <li>{@code kafka}: each client's brokers, checked in the background
+ * ({@code management.health.kafka-brokers.enabled});</li>
+ * <li>{@code kafkaListeners}: each client's listener containers, from Spring Kafka's
+ * container events ({@code management.health.kafka-listeners.enabled});</li>
+ * <li>{@code kafkaLag}: each client's consumer lag, from the lag monitor's snapshot, when
+ * there is a lag monitor ({@code management.health.kafka-lag.enabled}).</li>
+ * </ul>
+ * {@code management.health.kafka.enabled=false} switches all three off. With probes on
+ * (Spring Boot's default), {@code kafkaListeners} joins {@code liveness} and {@code kafka}
+ * and {@code kafkaLag} join {@code readiness}.
+ */
+@AutoConfiguration(after = { KafkaClientsAutoConfiguration.class, ConsumerLagAutoConfiguration.class,
+		HealthContributorAutoConfiguration.class, HealthEndpointAutoConfiguration.class,
+		AvailabilityProbesAutoConfiguration.class })
+@ConditionalOnClass({ HealthContributor.class, KafkaTemplate.class })
+@ConditionalOnBean(KafkaClients.class)
+@EnableConfigurationProperties(KafkaHealthProperties.class)
+public final class KafkaHealthAutoConfiguration {
+
+	static final String BROKERS_CONTRIBUTOR = "kafkaHealthContributor";
+
+	static final String LISTENERS_CONTRIBUTOR = "kafkaListenersHealthContributor";
+
+	static final String LAG_CONTRIBUTOR = "kafkaLagHealthContributor";
+
+	@Bean
+	@ConditionalOnMissingBean
+	ListenerContainerStates kafkaListenerContainerStates(KafkaClients clients, KafkaClientContainers containers,
+			ObjectProvider<ListenerContainerRegistry> registries) {
+		return new ListenerContainerStates(clients, containers, registries, Clock.systemUTC());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnEnabledKafkaHealth("brokers")
+	static class BrokerHealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		BrokerHealthMonitor kafkaBrokerHealthMonitor(KafkaClients clients) {
+			List<BrokerCheck> checks = new ArrayList<>();
+			for (KafkaClient client : clients) {
+				KafkaHealthProperties.Broker settings = client.settings("health.broker",
+						KafkaHealthProperties.Broker.class);
+				// The admin and producer beans are looked up at the first check, not now:
+				// they may not exist yet.
+				checks.add(new BrokerCheck(client.name(), settings, () -> client.admin().getConfigurationProperties(),
+						() -> acksAll(client), Clock.systemUTC()));
+			}
+			return new BrokerHealthMonitor(checks);
+		}
+
+		@Bean(BROKERS_CONTRIBUTOR)
+		@ConditionalOnMissingBean(name = BROKERS_CONTRIBUTOR)
+		CompositeHealthContributor kafkaHealthContributor(BrokerHealthMonitor monitor) {
+			Map<String, BrokerHealthIndicator> indicators = new LinkedHashMap<>();
+			monitor.checks()
+				.forEach((check) -> indicators.put(check.client(), new BrokerHealthIndicator(check, Clock.systemUTC())));
+			return CompositeHealthContributor.fromMap(indicators);
+		}
+
+		/**
+		 * Whether the client's producer waits for all in-sync replicas: its effective
+		 * {@code acks}, or Kafka's default ({@code all} since Kafka 3.0).
+		 */
+		static boolean acksAll(KafkaClient client) {
+			Object acks;
+			try {
+				acks = client.producerFactory().getConfigurationProperties().get(ProducerConfig.ACKS_CONFIG);
+			}
+			catch (RuntimeException ex) {
+				acks = client.properties().getProducer().getAcks();
+			}
+			if (acks == null) {
+				return true;
+			}
+			String value = acks.toString().trim();
+			return value.equalsIgnoreCase("all") || value.equals("-1");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnEnabledKafkaHealth("listeners")
+	static class ListenerHealthConfiguration {
+
+		@Bean(LISTENERS_CONTRIBUTOR)
+		@ConditionalOnMissingBean(name = LISTENERS_CONTRIBUTOR)
+		CompositeHealthContributor kafkaListenersHealthContributor(ListenerContainerStates states) {
+			return new ListenerContainersHealthContributor(states);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnEnabledKafkaHealth("lag")
+	@ConditionalOnBean(ConsumerLagMonitors.class)
+	static class LagHealthConfiguration {
+
+		@Bean(LAG_CONTRIBUTOR)
+		@ConditionalOnMissingBean(name = LAG_CONTRIBUTOR)
+		CompositeHealthContributor kafkaLagHealthContributor(ConsumerLagMonitors monitors, KafkaClients clients) {
+			Map<String, LagHealthIndicator> indicators = new LinkedHashMap<>();
+			for (ConsumerLagMonitor monitor : monitors.all()) {
+				KafkaClient client = clients.contains(monitor.client()) ? clients.get(monitor.client())
+						: clients.getDefault();
+				KafkaHealthProperties.Lag settings = client.settings("health.lag", KafkaHealthProperties.Lag.class);
+				Supplier<List<String>> secrets = SingletonSupplier
+					.of(() -> KafkaSecrets.values(client.admin().getConfigurationProperties()));
+				indicators.put(monitor.client(), new LagHealthIndicator(monitor, settings, secrets, Clock.systemUTC()));
+			}
+			return CompositeHealthContributor.fromMap(indicators);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+	@ConditionalOnBooleanProperty(name = "management.endpoint.health.probes.enabled", matchIfMissing = true)
+	static class ProbeGroupsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		KafkaProbeGroupsPostProcessor kafkaProbeGroupsPostProcessor(Environment environment,
+				ListableBeanFactory beanFactory) {
+			Binder binder = Binder.get(environment);
+			Map<String, Set<String>> additions = new LinkedHashMap<>();
+			additions.put(KafkaProbeGroupsPostProcessor.LIVENESS,
+					members(beanFactory, binder, KafkaProbeGroupsPostProcessor.LIVENESS, LISTENERS_CONTRIBUTOR));
+			additions.put(KafkaProbeGroupsPostProcessor.READINESS, members(beanFactory, binder,
+					KafkaProbeGroupsPostProcessor.READINESS, BROKERS_CONTRIBUTOR, LAG_CONTRIBUTOR));
+			return new KafkaProbeGroupsPostProcessor(additions);
+		}
+
+		private static Set<String> members(ListableBeanFactory beanFactory, Binder binder, String group,
+				String... contributorBeans) {
+			String prefix = "management.endpoint.health.group." + group;
+			if (binder.bind(prefix + ".include", Bindable.setOf(String.class)).isBound()
+					|| binder.bind(prefix + ".exclude", Bindable.setOf(String.class)).isBound()) {
+				// The user chose this group's members; adding ours would override that choice.
+				return Set.of();
+			}
+			Set<String> members = new LinkedHashSet<>();
+			for (String bean : contributorBeans) {
+				if (beanFactory.containsBean(bean)) {
+					// Spring Boot names a contributor after its bean, minus the suffix.
+					members.add(bean.substring(0, bean.length() - "HealthContributor".length()));
+				}
+			}
+			return members;
+		}
+
+	}
+
+}

@@ -1,0 +1,150 @@
+package io.github.kafkastarter.autoconfigure.health;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Kafka health: broker checks and lag thresholds. Every setting applies to all clients
+ * and can be overridden for one named client under
+ * {@code kafka.starter.clients.<name>.health.*}. Whether each indicator exists is Spring
+ * Boot's switch: {@code management.health.kafka-brokers.enabled},
+ * {@code management.health.kafka-listeners.enabled},
+ * {@code management.health.kafka-lag.enabled}, or {@code management.health.kafka.enabled}
+ * for all three.
+ */
+@ConfigurationProperties("kafka.starter.health")
+public class KafkaHealthProperties {
+
+	private final Broker broker = new Broker();
+
+	private final Lag lag = new Lag();
+
+	public Broker getBroker() {
+		return this.broker;
+	}
+
+	public Lag getLag() {
+		return this.lag;
+	}
+
+	/**
+	 * The background check of each client's brokers.
+	 */
+	public static class Broker {
+
+		/**
+		 * How the broker check talks to the cluster. 'cluster' describes the cluster (cluster
+		 * id, live nodes, controller) and, for clients whose producer uses acks=all, reports
+		 * DOWN when fewer brokers are alive than min.insync.replicas. 'connectivity' only
+		 * checks that a broker answers, for principals not allowed to describe the cluster.
+		 */
+		private BrokerHealthMode mode = BrokerHealthMode.CLUSTER;
+
+		/**
+		 * How often each client's brokers are checked, in the background. A health call
+		 * only reads the result of the last check, so it answers at once even with the
+		 * brokers gone.
+		 */
+		private Duration interval = Duration.ofSeconds(10);
+
+		/**
+		 * How long one check waits for the brokers before the client is reported DOWN. With
+		 * a timeout no longer than the interval, a lost cluster shows as DOWN within two
+		 * intervals.
+		 */
+		private Duration timeout = Duration.ofSeconds(5);
+
+		public BrokerHealthMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(BrokerHealthMode mode) {
+			this.mode = mode;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * When lag health reports a client's consumer groups unhealthy. It always does for a
+	 * STALLED or STOPPED group; these thresholds add limits of its own.
+	 */
+	public static class Lag {
+
+		/**
+		 * Offset lag of a consumer group (the sum over its partitions) above which lag health
+		 * reports the group unhealthy. Unset: no offset limit.
+		 */
+		private @Nullable Long maxOffsets;
+
+		/**
+		 * Time lag of a consumer group, in seconds (how old its oldest unconsumed record is),
+		 * above which lag health reports the group unhealthy. Unset: no time limit.
+		 */
+		private @Nullable Long maxSeconds;
+
+		/**
+		 * Status lag health reports for an unhealthy group. OUT_OF_SERVICE fails readiness
+		 * and tells operators the application is alive but behind; DOWN says the same more
+		 * loudly to monitoring that only distinguishes UP and DOWN.
+		 */
+		private LagHealthStatus unhealthyStatus = LagHealthStatus.OUT_OF_SERVICE;
+
+		/**
+		 * How many partitions, the furthest behind first, lag health lists in its details.
+		 */
+		private int worstPartitions = 5;
+
+		public @Nullable Long getMaxOffsets() {
+			return this.maxOffsets;
+		}
+
+		public void setMaxOffsets(@Nullable Long maxOffsets) {
+			this.maxOffsets = maxOffsets;
+		}
+
+		public @Nullable Long getMaxSeconds() {
+			return this.maxSeconds;
+		}
+
+		public void setMaxSeconds(@Nullable Long maxSeconds) {
+			this.maxSeconds = maxSeconds;
+		}
+
+		public LagHealthStatus getUnhealthyStatus() {
+			return this.unhealthyStatus;
+		}
+
+		public void setUnhealthyStatus(LagHealthStatus unhealthyStatus) {
+			this.unhealthyStatus = unhealthyStatus;
+		}
+
+		public int getWorstPartitions() {
+			return this.worstPartitions;
+		}
+
+		public void setWorstPartitions(int worstPartitions) {
+			this.worstPartitions = worstPartitions;
+		}
+
+	}
+
+}

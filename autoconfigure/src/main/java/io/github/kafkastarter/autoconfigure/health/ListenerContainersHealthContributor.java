@@ -1,0 +1,105 @@
+package io.github.kafkastarter.autoconfigure.health;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/**
+ * Listener container health, one entry per client that has listener containers (and
+ * {@value #OTHER} for containers no client factory created). A client is {@code DOWN}
+ * when one of its containers is not in the state it should be in: stopped abnormally
+ * (an {@code Error}, fenced, authentication, no offset), failed to start, not polling, or
+ * retrying after an authentication failure. A container paused or stopped on purpose is
+ * {@code UP}. Containers appear as they are created, so the entries are computed on each
+ * call, from memory.
+ */
+final class ListenerContainersHealthContributor implements CompositeHealthContributor {
+
+	static final String OTHER = "_other";
+
+	private final ListenerContainerStates states;
+
+	ListenerContainersHealthContributor(ListenerContainerStates states) {
+		this.states = states;
+	}
+
+	@Override
+	public @Nullable HealthContributor getContributor(String name) {
+		return byClient().containsKey(name) ? new ClientContainersHealthIndicator(name) : null;
+	}
+
+	@Override
+	public Stream<Entry> stream() {
+		return byClient().keySet()
+			.stream()
+			.map((client) -> new Entry(client, new ClientContainersHealthIndicator(client)));
+	}
+
+	private Map<String, List<ListenerContainerState>> byClient() {
+		Map<String, List<ListenerContainerState>> byClient = new LinkedHashMap<>();
+		for (ListenerContainerState state : this.states.states()) {
+			byClient.computeIfAbsent(clientOf(state), (key) -> new java.util.ArrayList<>()).add(state);
+		}
+		return byClient;
+	}
+
+	private static String clientOf(ListenerContainerState state) {
+		return (state.client() != null) ? state.client() : OTHER;
+	}
+
+	/**
+	 * The containers of one client.
+	 */
+	private final class ClientContainersHealthIndicator implements HealthIndicator {
+
+		private final String client;
+
+		ClientContainersHealthIndicator(String client) {
+			this.client = client;
+		}
+
+		@Override
+		public Health health() {
+			List<ListenerContainerState> states = ListenerContainersHealthContributor.this.states.states()
+				.stream()
+				.filter((state) -> Objects.equals(clientOf(state), this.client))
+				.toList();
+			boolean healthy = states.stream().allMatch(ListenerContainerState::healthy);
+			Map<String, Object> containers = new LinkedHashMap<>();
+			for (ListenerContainerState state : states) {
+				containers.put(state.id(), details(state));
+			}
+			return (healthy ? Health.up() : Health.down()).withDetail("containers", containers).build();
+		}
+
+		private Map<String, Object> details(ListenerContainerState state) {
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("state", state.state().name());
+			if (state.groupId() != null) {
+				details.put("groupId", state.groupId());
+			}
+			details.put("assignedPartitions", state.assignedPartitions());
+			if (state.problem() != null) {
+				details.put("problem", state.problem());
+			}
+			if (state.since() != null) {
+				details.put("since", state.since().toString());
+			}
+			if (state.idleSince() != null) {
+				details.put("idleSince", state.idleSince().toString());
+			}
+			return details;
+		}
+
+	}
+
+}
