@@ -132,6 +132,9 @@ class StartupFailureReportTests {
 		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
 				"kafka.starter.e2e.percentiles=0.5,99");
 		assertThat(report).contains("kafka.starter.e2e.percentiles").contains("'99.0'").contains("between 0 and 1");
+	}
+
+	@Test
 	void brokerHealthIntervalThatIsNotPositive(CapturedOutput output) {
 		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
 				"kafka.starter.health.broker.interval=0s");
