@@ -30,10 +30,10 @@ class SampleMetricsTests {
 			assertThat(scrape).contains(
 					"kafka_consumer_lag_offsets{client=\"default\",group=\"order-service\",partition=\"0\",topic=\"orders\"}",
 					"kafka_consumer_lag_seconds{client=\"default\",group=\"order-service\",partition=\"0\",topic=\"orders\"}",
-					"kafka_consumer_group_lag_offsets{client=\"audit\",group=\"audit\"}",
+					"kafka_consumer_group_lag_offsets{client=\"audit\",group=\"audit-log\"}",
 					"kafka_consumer_group_status{client=\"default\",group=\"order-service\",status=\"OK\"}",
 					"kafka_consumer_e2e_latency_seconds_count{client=\"default\",group=\"order-service\",topic=\"orders\"}",
-					"kafka_consumer_e2e_latency_seconds_bucket{client=\"audit\",group=\"audit\",topic=\"orders.audit\",le=\"1.0\"}",
+					"kafka_consumer_e2e_latency_seconds_bucket{client=\"audit\",group=\"audit-log\",topic=\"orders.audit\",le=\"1.0\"}",
 					"kafka_consumer_fetch_manager_records_consumed_total{client=\"audit\"",
 					"kafka_producer_record_send_total{client=\"default\"",
 					"kafka_consumer_lag_snapshot_age_seconds{client=\"audit\"}");
