@@ -22,9 +22,22 @@ public final class KafkaClientContainers implements KafkaClientCustomizer {
 	// Weak keys: a container created by hand and dropped must not be kept alive here.
 	private final Map<MessageListenerContainer, String> clients = Collections.synchronizedMap(new WeakHashMap<>());
 
+	// Share-group containers: their groups are not consumer groups (no committed offsets).
+	private final Map<MessageListenerContainer, String> shareClients = Collections
+		.synchronizedMap(new WeakHashMap<>());
+
 	@Override
 	public void customizeContainer(KafkaClient client, ConcurrentMessageListenerContainer<?, ?> container) {
 		this.clients.put(container, client.name());
+	}
+
+	/**
+	 * Records a share-group container, which no {@link KafkaClientCustomizer} sees.
+	 * @param client the client whose share listener container factory created it
+	 * @param container the container
+	 */
+	public void shareContainerCreated(KafkaClient client, MessageListenerContainer container) {
+		this.shareClients.put(container, client.name());
 	}
 
 	/**
@@ -35,6 +48,9 @@ public final class KafkaClientContainers implements KafkaClientCustomizer {
 	 */
 	public Optional<String> clientOf(MessageListenerContainer container) {
 		String client = this.clients.get(container);
+		if (client == null) {
+			client = this.shareClients.get(container);
+		}
 		if (client == null) {
 			synchronized (this.clients) {
 				for (Map.Entry<MessageListenerContainer, String> entry : this.clients.entrySet()) {
@@ -49,9 +65,9 @@ public final class KafkaClientContainers implements KafkaClientCustomizer {
 	}
 
 	/**
-	 * The containers of one client.
+	 * The consumer-group containers of one client.
 	 * @param client the client name
-	 * @return its containers (the concurrent ones, not their children)
+	 * @return its containers (the concurrent ones, not their children; no share-group ones)
 	 */
 	public List<MessageListenerContainer> containers(String client) {
 		List<MessageListenerContainer> result = new ArrayList<>();

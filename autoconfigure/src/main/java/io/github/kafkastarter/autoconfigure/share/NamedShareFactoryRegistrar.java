@@ -1,5 +1,6 @@
 package io.github.kafkastarter.autoconfigure.share;
 
+import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientNames;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 
@@ -46,7 +47,8 @@ final class NamedShareFactoryRegistrar implements BeanDefinitionRegistryPostProc
 			RootBeanDefinition containerFactory = register(registry, name + "ShareKafkaListenerContainerFactory",
 					ShareKafkaListenerContainerFactory.class,
 					() -> ShareFactories.containerFactory(beanFactory.getBean(KafkaClients.class).get(name),
-							beanFactory.getBean(consumerFactory, ShareConsumerFactory.class)));
+							beanFactory.getBean(consumerFactory, ShareConsumerFactory.class),
+							beanFactory.getBeanProvider(KafkaClientContainers.class).getIfAvailable()));
 			if (containerFactory != null) {
 				containerFactory.setDependsOn(consumerFactory);
 			}

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
+import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -23,10 +24,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.SslBundleSslEngineFactory;
 import org.springframework.boot.ssl.SslBundle;
+import org.springframework.kafka.config.KafkaListenerEndpoint;
 import org.springframework.kafka.config.ShareKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultShareConsumerFactory;
 import org.springframework.kafka.core.ShareConsumerFactory;
 import org.springframework.kafka.listener.ShareConsumerRecordRecoverer;
+import org.springframework.kafka.listener.ShareKafkaMessageListenerContainer;
 import org.springframework.util.StringUtils;
 
 /**
@@ -65,10 +68,22 @@ final class ShareFactories {
 	}
 
 	static ShareKafkaListenerContainerFactory<Object, Object> containerFactory(KafkaClient client,
-			ShareConsumerFactory<Object, Object> consumerFactory) {
+			ShareConsumerFactory<Object, Object> consumerFactory, @Nullable KafkaClientContainers containers) {
 		ShareSettings settings = client.settings("share", ShareSettings.class);
 		ShareKafkaListenerContainerFactory<Object, Object> factory = new ShareKafkaListenerContainerFactory<>(
-				consumerFactory);
+				consumerFactory) {
+
+			@Override
+			public ShareKafkaMessageListenerContainer<Object, Object> createListenerContainer(
+					KafkaListenerEndpoint endpoint) {
+				ShareKafkaMessageListenerContainer<Object, Object> container = super.createListenerContainer(endpoint);
+				if (containers != null) {
+					containers.shareContainerCreated(client, container);
+				}
+				return container;
+			}
+
+		};
 		factory.getContainerProperties().setShareAckMode(settings.getAcknowledgementMode());
 		factory.setConcurrency(settings.getConcurrency());
 		factory.setShareConsumerRecordRecoverer((settings.getOnFailure() == ShareSettings.OnFailure.RELEASE)

@@ -1,8 +1,10 @@
 package io.github.kafkastarter.autoconfigure.share;
 
+import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -48,8 +50,9 @@ public final class ShareGroupAutoConfiguration {
 	@ConditionalOnMissingBean(name = "shareKafkaListenerContainerFactory")
 	@ConditionalOnBooleanProperty(name = "kafka.starter.share.enabled", matchIfMissing = true)
 	ShareKafkaListenerContainerFactory<Object, Object> shareKafkaListenerContainerFactory(KafkaClients clients,
-			@Qualifier("shareConsumerFactory") ShareConsumerFactory<Object, Object> shareConsumerFactory) {
-		return ShareFactories.containerFactory(clients.getDefault(), shareConsumerFactory);
+			@Qualifier("shareConsumerFactory") ShareConsumerFactory<Object, Object> shareConsumerFactory,
+			ObjectProvider<KafkaClientContainers> containers) {
+		return ShareFactories.containerFactory(clients.getDefault(), shareConsumerFactory, containers.getIfAvailable());
 	}
 
 }

@@ -47,6 +47,10 @@ class ShareGroupIntegrationTests {
 					// The broker's delivery limit (group.share.delivery.count.limit, 5 by default).
 					assertThat(workers.poisonDeliveries).hasValue(5);
 				});
+				// Health and the actuator endpoint can tell which client a share container belongs to.
+				assertThat(context.getBean(io.github.kafkastarter.autoconfigure.client.KafkaClientContainers.class)
+					.clientOf(context.getBean(org.springframework.kafka.config.KafkaListenerEndpointRegistry.class)
+						.getListenerContainer("share-a"))).contains("default");
 				assertThat(workers.byWorker.get("a").get()).as("records received by worker a").isPositive();
 				assertThat(workers.byWorker.get("b").get()).as("records received by worker b").isPositive();
 				System.out.printf("share: worker a=%d, worker b=%d, poison deliveries=%d%n",
