@@ -46,10 +46,11 @@ public class ParallelListenerSettings {
 	private Duration commitInterval = Duration.ofMillis(100);
 
 	/**
-	 * The consumer's poll timeout for this listener; kept short so that paused partitions
-	 * resume promptly once records are done.
+	 * The longest the consumer's poll waits when no record comes: finished records are
+	 * committed when the poll returns, so an idle listener commits within this time. (A
+	 * paused listener resumes at once: resuming wakes the consumer.)
 	 */
-	private Duration pollTimeout = Duration.ofMillis(10);
+	private Duration pollTimeout = Duration.ofSeconds(1);
 
 	public Ordering getOrdering() {
 		return this.ordering;
