@@ -18,7 +18,8 @@ import org.springframework.core.env.Environment;
 final class ConfigurationChecks implements BeanDefinitionRegistryPostProcessor, EnvironmentAware, Ordered {
 
 	private static final List<ConfigurationCheck> CHECKS = List.of(new ClientNameCheck(), new BootstrapServersCheck(),
-			new DevBrokerTopicsCheck());
+			new DevBrokerTopicsCheck(), new SerializerClassCheck(), new ProducerConfigCheck(),
+			new ConsumerConfigCheck(), new ReliabilitySettingsCheck());
 
 	private Environment environment;
 
