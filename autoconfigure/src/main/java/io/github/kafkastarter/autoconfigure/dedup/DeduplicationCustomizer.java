@@ -68,15 +68,16 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer {
 		}
 		String name = (listenerId != null) ? listenerId : String.valueOf(container.getBeanName());
 		String group = container.getGroupId();
-		String property = settings.propertyFor("deduplicate");
+		String property = settings.deduplicate() ? settings.propertyFor("deduplicate")
+				: "@Deduplicated (listener '" + name + "')";
 		if (!StringUtils.hasText(group)) {
-			throw new KafkaStarterConfigurationException(property, true,
+			throw new KafkaStarterConfigurationException(property, settings.deduplicate() ? true : null,
 					"Listener '" + name + "' is deduplicated, but it has no consumer group: processed records are "
 							+ "remembered per group.",
 					"Give the listener a group (@KafkaListener(groupId = ...) or spring.kafka.consumer.group-id).");
 		}
 		if (isAsync(listener)) {
-			throw new KafkaStarterConfigurationException(property, true,
+			throw new KafkaStarterConfigurationException(property, settings.deduplicate() ? true : null,
 					"Listener '" + name + "' is deduplicated, but it returns before its work is done (an async "
 							+ "return type), so a record would be recorded as processed too early.",
 					"Return void (or a plain value) from the listener method, or do not deduplicate it.");
@@ -84,7 +85,7 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer {
 		RecordDeduplicator deduplicator = this.deduplication.register(name, group);
 		if (listener instanceof BatchMessageListener batch) {
 			if (batch.wantsPollResult()) {
-				throw new KafkaStarterConfigurationException(property, true,
+				throw new KafkaStarterConfigurationException(property, settings.deduplicate() ? true : null,
 						"Listener '" + name + "' is deduplicated, but it takes the whole ConsumerRecords, which "
 								+ "cannot leave out the records processed already.",
 						"Take a List<ConsumerRecord<K, V>> (or a List of payloads) instead.");

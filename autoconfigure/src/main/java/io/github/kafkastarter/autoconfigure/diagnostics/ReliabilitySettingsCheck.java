@@ -101,12 +101,14 @@ final class ReliabilitySettingsCheck implements ConfigurationCheck {
 		String backoff = layer + ".retry.backoff";
 		Duration delay = value(context, backoff + ".delay", Duration.class);
 		if (delay != null && delay.isNegative()) {
-			throw new KafkaStarterConfigurationException(backoff + ".delay", delay, "A back-off cannot be negative.",
+			throw new KafkaStarterConfigurationException(backoff + ".delay", raw(context, backoff + ".delay"),
+					"A back-off cannot be negative.",
 					"Set '" + backoff + ".delay' to zero or more, for example 1s.");
 		}
 		Duration jitter = value(context, backoff + ".jitter", Duration.class);
 		if (jitter != null && jitter.isNegative()) {
-			throw new KafkaStarterConfigurationException(backoff + ".jitter", jitter, "A jitter cannot be negative.",
+			throw new KafkaStarterConfigurationException(backoff + ".jitter", raw(context, backoff + ".jitter"),
+					"A jitter cannot be negative.",
 					"Set '" + backoff + ".jitter' to zero or more, for example 200ms.");
 		}
 		Double multiplier = value(context, backoff + ".multiplier", Double.class);
@@ -119,12 +121,12 @@ final class ReliabilitySettingsCheck implements ConfigurationCheck {
 		Duration maxDelay = value(context, backoff + ".max-delay", Duration.class);
 		if (maxDelay != null) {
 			if (delay != null && maxDelay.compareTo(delay) < 0) {
-				throw new KafkaStarterConfigurationException(backoff + ".max-delay", maxDelay,
-						"The longest delay is shorter than the first one (" + delay + ").",
-						"Set '" + backoff + ".max-delay' to " + delay + " or more.");
+				throw new KafkaStarterConfigurationException(backoff + ".max-delay", raw(context, backoff + ".max-delay"),
+						"The longest delay is shorter than the first one (" + raw(context, backoff + ".delay") + ").",
+						"Set '" + backoff + ".max-delay' to " + raw(context, backoff + ".delay") + " or more.");
 			}
 			if (maxDelay.toMillis() >= maxPollInterval) {
-				throw new KafkaStarterConfigurationException(backoff + ".max-delay", maxDelay,
+				throw new KafkaStarterConfigurationException(backoff + ".max-delay", raw(context, backoff + ".max-delay"),
 						"The consumer waits out a back-off between two polls; a wait of " + maxDelay.toMillis()
 								+ " ms reaches max.poll.interval.ms (" + maxPollInterval
 								+ " ms), so the group would evict the consumer and rebalance.",
@@ -250,7 +252,8 @@ final class ReliabilitySettingsCheck implements ConfigurationCheck {
 	private void positiveDuration(ConfigurationCheckContext context, String property, String example) {
 		Duration duration = value(context, property, Duration.class);
 		if (duration != null && (duration.isZero() || duration.isNegative())) {
-			throw new KafkaStarterConfigurationException(property, duration, "This duration must be above zero.",
+			throw new KafkaStarterConfigurationException(property, raw(context, property),
+					"This duration must be above zero.",
 					"Set '" + property + "' to a positive duration, for example " + example + ".");
 		}
 	}
@@ -270,6 +273,10 @@ final class ReliabilitySettingsCheck implements ConfigurationCheck {
 							+ ".",
 					"Set '" + property + "' to one of them, for example '" + property + "=" + valid.get(0) + "'.");
 		}
+	}
+
+	private static @Nullable String raw(ConfigurationCheckContext context, String property) {
+		return value(context, property, String.class);
 	}
 
 	private static <T> @Nullable T value(ConfigurationCheckContext context, String property, Class<T> type) {
