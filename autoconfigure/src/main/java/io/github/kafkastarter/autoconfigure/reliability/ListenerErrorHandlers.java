@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.BackOff;
@@ -80,6 +81,9 @@ public class ListenerErrorHandlers implements DisposableBean {
 		// A record that waited (RetryLaterException) and then really fails starts its
 		// retries afresh.
 		handler.setResetStateOnExceptionChange(true);
+		// A delivery that will be retried is not an error yet; the recoverer reports the
+		// record that is given up.
+		handler.setLogLevel(KafkaException.Level.WARN);
 		return handler;
 	}
 
