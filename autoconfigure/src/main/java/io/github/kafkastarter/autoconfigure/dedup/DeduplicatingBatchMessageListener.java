@@ -1,7 +1,9 @@
 package io.github.kafkastarter.autoconfigure.dedup;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,8 +46,14 @@ final class DeduplicatingBatchMessageListener<K, V>
 			@Nullable Consumer<?, ?> consumer) {
 		List<ConsumerRecord<K, V>> claimed = new ArrayList<>(records.size());
 		List<String> ids = new ArrayList<>(records.size());
+		Set<String> seen = new HashSet<>();
 		for (ConsumerRecord<K, V> record : records) {
 			String recordId = this.deduplicator.recordId(record);
+			if (!seen.add(recordId)) {
+				// Twice in this very batch: the first one stands for both.
+				this.deduplicator.skippedOne(record, recordId);
+				continue;
+			}
 			ProcessedRecordStore.Claim claim = this.deduplicator.claim(recordId);
 			if (claim == ProcessedRecordStore.Claim.ACQUIRED) {
 				claimed.add(record);

@@ -21,7 +21,6 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
@@ -41,7 +40,6 @@ import org.springframework.transaction.PlatformTransactionManager;
 @ConditionalOnClass({ KafkaTemplate.class, KafkaProperties.class })
 @ConditionalOnBean(KafkaProperties.class)
 @EnableConfigurationProperties({ DeduplicationProperties.class, RecordIdProperties.class })
-@Import({ DeduplicationAutoConfiguration.JdbcStore.class, DeduplicationAutoConfiguration.MemoryStore.class })
 public final class DeduplicationAutoConfiguration {
 
 	@Bean
@@ -56,6 +54,22 @@ public final class DeduplicationAutoConfiguration {
 		return new DeduplicationCustomizer(deduplication, Binder.get(environment));
 	}
 
+	// Registered after the nested JdbcStore (Spring loads nested configuration first), so
+	// it only stands in when there is no database store.
+	@Bean
+	@ConditionalOnMissingBean(ProcessedRecordStore.class)
+	InMemoryProcessedRecordStore kafkaProcessedRecordStore(DeduplicationProperties properties) {
+		if (properties.getStore() == DeduplicationProperties.Store.JDBC) {
+			throw new KafkaStarterConfigurationException("kafka.starter.deduplication.store", "jdbc",
+					"Processed records are to be kept in a database, but the application has no single "
+							+ "DataSource (or spring-jdbc is missing).",
+					"Add spring-boot-starter-jdbc and configure spring.datasource.url, or set "
+							+ "'kafka.starter.deduplication.store=auto' to keep them in memory.");
+		}
+		return new InMemoryProcessedRecordStore(properties.getMemory().getMaxEntries(), properties.getRetention(),
+				properties.getClaimTimeout());
+	}
+
 	/**
 	 * Processed ids in the application's database.
 	 */
@@ -67,7 +81,7 @@ public final class DeduplicationAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(ProcessedRecordStore.class)
-		JdbcProcessedRecordStore kafkaProcessedRecordStore(DataSource dataSource,
+		JdbcProcessedRecordStore kafkaJdbcProcessedRecordStore(DataSource dataSource,
 				ObjectProvider<PlatformTransactionManager> transactionManagers, DeduplicationProperties properties) {
 			DeduplicationProperties.Jdbc jdbc = properties.getJdbc();
 			PlatformTransactionManager transactionManager = null;
@@ -82,28 +96,6 @@ public final class DeduplicationAutoConfiguration {
 			return new JdbcProcessedRecordStore(dataSource, jdbc.getTable(), jdbc.isCreateTable(),
 					transactionManager, properties.getRetention(), properties.getClaimTimeout(),
 					jdbc.getCleanupInterval());
-		}
-
-	}
-
-	/**
-	 * Processed ids in memory, unless a JDBC store was required.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	static class MemoryStore {
-
-		@Bean
-		@ConditionalOnMissingBean(ProcessedRecordStore.class)
-		InMemoryProcessedRecordStore kafkaProcessedRecordStore(DeduplicationProperties properties) {
-			if (properties.getStore() == DeduplicationProperties.Store.JDBC) {
-				throw new KafkaStarterConfigurationException("kafka.starter.deduplication.store", "jdbc",
-						"Processed records are to be kept in a database, but the application has no single "
-								+ "DataSource (or spring-jdbc is missing).",
-						"Add spring-boot-starter-jdbc and configure spring.datasource.url, or set "
-								+ "'kafka.starter.deduplication.store=auto' to keep them in memory.");
-			}
-			return new InMemoryProcessedRecordStore(properties.getMemory().getMaxEntries(), properties.getRetention(),
-					properties.getClaimTimeout());
 		}
 
 	}
