@@ -27,7 +27,9 @@ class ConfigurationMetadataTests {
 		});
 		assertThat(properties).extracting((property) -> property.get("name"))
 			.contains("kafka.starter.clients", "kafka.starter.dev-broker.enabled", "kafka.starter.dev-broker.topics",
-					"kafka.starter.interceptors.enabled");
+					"kafka.starter.interceptors.enabled", "kafka.starter.producer.profile",
+					"kafka.starter.consumer.retry.attempts", "kafka.starter.consumer.dead-letter.topic-suffix",
+					"kafka.starter.consumer.static-membership.enabled", "kafka.starter.deduplication.store");
 	}
 
 	private static String metadata() throws IOException {

@@ -17,7 +17,7 @@ public class DeduplicationProperties {
 	 * The header that carries a record's id, stamped by the starter's producers and read
 	 * by deduplicated listeners.
 	 */
-	private String header = RecordIdInterceptor.DEFAULT_HEADER;
+	private String header = "record-id";
 
 	/**
 	 * Where processed ids are kept: 'auto' (a database table when the application has a
