@@ -75,8 +75,10 @@ final class DeduplicatingBatchMessageListener<K, V>
 			}
 			return;
 		}
+		TrackingAcknowledgment tracking = (acknowledgment != null)
+				? new TrackingAcknowledgment(acknowledgment, (index) -> indexOf(records, claimed.get(index))) : null;
 		try {
-			invokeDelegate(claimed, acknowledgment, consumer);
+			invokeDelegate(claimed, tracking, consumer);
 		}
 		catch (BatchListenerFailedException ex) {
 			int failed = failedIndex(ex, claimed);
@@ -99,7 +101,25 @@ final class DeduplicatingBatchMessageListener<K, V>
 			ids.forEach(this.deduplicator::failed);
 			throw ex;
 		}
-		ids.forEach(this.deduplicator::processed);
+		int done = (tracking != null && tracking.nacked()) ? tracking.nackIndex() : ids.size();
+		for (int i = 0; i < ids.size(); i++) {
+			if (i < done) {
+				this.deduplicator.processed(ids.get(i));
+			}
+			else {
+				// Nacked: the container delivers these again.
+				this.deduplicator.failed(ids.get(i));
+			}
+		}
+	}
+
+	private static int indexOf(List<? extends ConsumerRecord<?, ?>> records, ConsumerRecord<?, ?> record) {
+		for (int i = 0; i < records.size(); i++) {
+			if (records.get(i) == record) {
+				return i;
+			}
+		}
+		return 0;
 	}
 
 	private static int failedIndex(BatchListenerFailedException ex, List<? extends ConsumerRecord<?, ?>> claimed) {

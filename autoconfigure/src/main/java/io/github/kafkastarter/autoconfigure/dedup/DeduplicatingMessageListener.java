@@ -33,24 +33,37 @@ final class DeduplicatingMessageListener<K, V> extends AbstractDelegatingMessage
 	public void onMessage(ConsumerRecord<K, V> record, @Nullable Acknowledgment acknowledgment,
 			@Nullable Consumer<?, ?> consumer) {
 		String recordId = this.deduplicator.recordId(record);
-		boolean skipped = this.deduplicator.atomically(() -> {
-			ProcessedRecordStore.Claim claim = this.deduplicator.claim(recordId);
-			if (claim == ProcessedRecordStore.Claim.PROCESSED) {
-				return true;
-			}
-			if (claim == ProcessedRecordStore.Claim.IN_PROGRESS) {
-				throw this.deduplicator.inProgress(recordId);
-			}
-			try {
-				invokeDelegate(record, acknowledgment, consumer);
-			}
-			catch (RuntimeException | Error ex) {
-				this.deduplicator.failed(recordId);
-				throw ex;
-			}
-			this.deduplicator.processed(recordId);
-			return false;
-		});
+		TrackingAcknowledgment tracking = TrackingAcknowledgment.of(acknowledgment);
+		boolean skipped;
+		try {
+			skipped = this.deduplicator.atomically(() -> {
+				ProcessedRecordStore.Claim claim = this.deduplicator.claim(recordId);
+				if (claim == ProcessedRecordStore.Claim.PROCESSED) {
+					return true;
+				}
+				if (claim == ProcessedRecordStore.Claim.IN_PROGRESS) {
+					throw this.deduplicator.inProgress(recordId);
+				}
+				try {
+					invokeDelegate(record, tracking, consumer);
+				}
+				catch (RuntimeException | Error ex) {
+					this.deduplicator.failed(recordId);
+					throw ex;
+				}
+				if (tracking != null && tracking.nacked()) {
+					// Delivered again by the container: not processed; undo the claim (a
+					// transaction rolls back).
+					this.deduplicator.failed(recordId);
+					throw Nacked.INSTANCE;
+				}
+				this.deduplicator.processed(recordId);
+				return false;
+			});
+		}
+		catch (Nacked ex) {
+			return;
+		}
 		if (skipped) {
 			this.deduplicator.skippedOne(record, recordId);
 			if (acknowledgment != null) {
@@ -87,6 +100,20 @@ final class DeduplicatingMessageListener<K, V> extends AbstractDelegatingMessage
 	@Override
 	public void onMessage(ConsumerRecord<K, V> data, @Nullable Consumer<?, ?> consumer) {
 		onMessage(data, null, consumer);
+	}
+
+	/**
+	 * Rolls the store's unit back when the listener nacked its record; never leaves this
+	 * class.
+	 */
+	private static final class Nacked extends RuntimeException {
+
+		static final Nacked INSTANCE = new Nacked();
+
+		private Nacked() {
+			super("nacked", null, false, false);
+		}
+
 	}
 
 }
