@@ -327,8 +327,8 @@ public class ConsumerReliabilityProperties {
 
 		/**
 		 * Whether each listener container's consumers get a stable group.instance.id:
-		 * '<spring.application.name>-<instance-id>-<listener id>', with '-<n>' per
-		 * concurrency slot.
+		 * '<spring.application.name>-<instance-id>-<listener id>-<n>', n being the
+		 * consumer's index in its container.
 		 */
 		private boolean enabled;
 

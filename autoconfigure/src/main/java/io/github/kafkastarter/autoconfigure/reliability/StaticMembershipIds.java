@@ -12,9 +12,9 @@ import org.springframework.util.StringUtils;
 
 /**
  * The {@code group.instance.id} of a listener container under static membership:
- * {@code <application>-<instance>-<listener id>}; Spring Kafka appends {@code -<n>} for
- * each consumer of a container with a concurrency above 1, so every consumer has its own
- * id, and the same one after a restart.
+ * {@code <application>-<instance>-<listener id>}; Spring Kafka appends the consumer's
+ * index in its container ({@code -0}, {@code -1}...), so every consumer has its own id,
+ * and the same one after a restart.
  */
 final class StaticMembershipIds {
 
