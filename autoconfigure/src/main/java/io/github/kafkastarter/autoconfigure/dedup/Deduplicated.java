@@ -16,9 +16,10 @@ import java.lang.annotation.Target;
  * &#64;Deduplicated
  * void onPayment(Payment payment) { ... }
  * </pre>
- * The id is the record's {@code record-id} header, which the starter's producers stamp on
- * every record; a record without one is identified by its topic, partition and offset,
- * which still catches redeliveries. The same is configured without code with
+ * The id is the record's {@code record-id} header (set by the application, or stamped by
+ * the starter's producers, see {@code kafka.starter.producer.record-ids}); a record
+ * without one is identified by its topic, partition and offset, which catches
+ * redeliveries. The same is configured without code with
  * {@code kafka.starter.consumer.listeners.<listener-id>.deduplicate=true}.
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })

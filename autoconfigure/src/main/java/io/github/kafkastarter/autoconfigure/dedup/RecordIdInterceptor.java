@@ -13,8 +13,9 @@ import org.apache.kafka.common.header.Header;
  * Stamps every record a producer sends with a unique id header (by default
  * {@value #DEFAULT_HEADER}), unless the record carries one already, so that a
  * deduplicated listener can tell a record it has processed from a new one, whatever
- * Kafka redelivers. Kafka creates it from {@code interceptor.classes}; the starter lists
- * it on every client's producers unless {@code kafka.starter.producer.record-ids=false}.
+ * Kafka redelivers, at whatever offset. Kafka creates it from {@code interceptor.classes};
+ * the starter lists it on the producers {@code kafka.starter.producer.record-ids} names
+ * (by default those that are not idempotent).
  * <p>
  * An id is 22 URL-safe characters (128 bits): 64 random bits drawn once per producer and a
  * 64-bit counter, so making one costs no random number and no lock.

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientNames;
 import io.github.kafkastarter.autoconfigure.dedup.DeduplicationProperties;
+import io.github.kafkastarter.autoconfigure.dedup.RecordIdProperties;
 import io.github.kafkastarter.autoconfigure.reliability.ProducerProfile;
 import io.github.kafkastarter.autoconfigure.reliability.ProducerReliabilityProperties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -55,6 +56,8 @@ final class ReliabilitySettingsCheck implements ConfigurationCheck {
 				checkEnum(context, layer + ".producer.verify-durability",
 						ProducerReliabilityProperties.DurabilityVerification.class, List.of("warn", "fail", "off"));
 				positiveDuration(context, layer + ".producer.verify-timeout", "10s");
+				checkEnum(context, layer + ".producer.record-ids", RecordIdProperties.RecordIds.class,
+						List.of("auto", "always", "never"));
 				String consumer = layer + ".consumer";
 				checkConsumerLayer(context, consumer, maxPollInterval);
 				for (String listener : listeners(context, consumer)) {

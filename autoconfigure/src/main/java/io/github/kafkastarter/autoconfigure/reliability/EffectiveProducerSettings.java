@@ -125,6 +125,21 @@ final class EffectiveProducerSettings {
 		return (acks != null) ? acks : "all";
 	}
 
+	/**
+	 * Whether the producers will be idempotent: explicitly, or by Kafka's default, which
+	 * holds unless {@code acks}, {@code retries} or the requests in flight rule it out.
+	 * @return whether a retry can never write a record twice
+	 */
+	boolean idempotent() {
+		Object idempotence = value(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
+		if (idempotence != null) {
+			return Boolean.parseBoolean(idempotence.toString().trim());
+		}
+		Integer retries = integer(value(ProducerConfig.RETRIES_CONFIG));
+		Integer inFlight = integer(value(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION));
+		return "all".equals(acks()) && (retries == null || retries > 0) && (inFlight == null || inFlight <= 5);
+	}
+
 	private @Nullable Object value(String key) {
 		return this.configured.containsKey(key) ? this.configured.get(key) : this.additions.get(key);
 	}

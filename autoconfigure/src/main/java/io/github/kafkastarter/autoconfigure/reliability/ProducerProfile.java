@@ -56,6 +56,18 @@ public enum ProducerProfile {
 		return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
 	}
 
+	/**
+	 * Whether producers with this profile and the given configuration are idempotent, so
+	 * that a retry can never write a record twice.
+	 * @param configured the configuration the producer factory has (explicit values win
+	 * over the profile)
+	 * @param transactional whether the producers are transactional
+	 * @return whether they are idempotent
+	 */
+	public boolean isIdempotent(Map<String, Object> configured, boolean transactional) {
+		return EffectiveProducerSettings.resolve(this, configured, transactional).idempotent();
+	}
+
 	private static Map<String, Object> durable() {
 		Map<String, Object> settings = new LinkedHashMap<>();
 		settings.put(ProducerConfig.ACKS_CONFIG, "all");

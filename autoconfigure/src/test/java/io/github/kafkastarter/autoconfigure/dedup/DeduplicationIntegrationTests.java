@@ -48,31 +48,33 @@ class DeduplicationIntegrationTests {
 				"kafka.starter.consumer.retry.backoff.max-delay=50ms");
 
 	@Test
-	void aRecordSentTwiceIsProcessedOnceAndRecordsWithoutAnIdByTheirOffset() {
+	void aRecordSentTwiceIsProcessedOnceAndProducersStampIdsWhenAsked() {
 		KafkaTopics.create(TestBrokers.shared().getBrokersAsString(), "dedup-memory", 2, 1, Map.of());
-		this.runner.withUserConfiguration(MemoryListeners.class).run((context) -> {
-			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(ProcessedRecordStore.class)).isInstanceOf(InMemoryProcessedRecordStore.class);
-			KafkaTemplate<String, String> template = context.getBean(KafkaTemplate.class);
-			ProducerRecord<String, String> payment = new ProducerRecord<>("dedup-memory", "alice", "pay-1");
-			payment.headers().add("record-id", "payment-1".getBytes(StandardCharsets.UTF_8));
-			template.send(payment).get();
-			// The same payment again, as a producer that retried at the application level would.
-			ProducerRecord<String, String> again = new ProducerRecord<>("dedup-memory", "alice", "pay-1");
-			again.headers().add("record-id", "payment-1".getBytes(StandardCharsets.UTF_8));
-			template.send(again).get();
-			template.send("dedup-memory", "bob", "pay-2").get();
-			MemoryListeners listeners = context.getBean(MemoryListeners.class);
-			await().atMost(Duration.ofSeconds(60))
-				.untilAsserted(() -> assertThat(listeners.batch).containsExactlyInAnyOrder("pay-1", "pay-2"));
-			await().atMost(Duration.ofSeconds(60))
-				.untilAsserted(() -> assertThat(listeners.record).containsExactlyInAnyOrder("pay-1", "pay-2"));
-			Deduplication deduplication = context.getBean(Deduplication.class);
-			assertThat(deduplication.forListener("dedup-record").get().skipped()).isEqualTo(1);
-			assertThat(deduplication.forListener("dedup-batch").get().skipped()).isEqualTo(1);
-			// Stamped by the starter's producer.
-			assertThat(listeners.ids).hasSize(2).doesNotContainNull().contains("payment-1");
-		});
+		this.runner.withUserConfiguration(MemoryListeners.class)
+			.withPropertyValues("kafka.starter.producer.record-ids=always")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(ProcessedRecordStore.class)).isInstanceOf(InMemoryProcessedRecordStore.class);
+				KafkaTemplate<String, String> template = context.getBean(KafkaTemplate.class);
+				ProducerRecord<String, String> payment = new ProducerRecord<>("dedup-memory", "alice", "pay-1");
+				payment.headers().add("record-id", "payment-1".getBytes(StandardCharsets.UTF_8));
+				template.send(payment).get();
+				// The same payment again, as a producer that retried at the application level would.
+				ProducerRecord<String, String> again = new ProducerRecord<>("dedup-memory", "alice", "pay-1");
+				again.headers().add("record-id", "payment-1".getBytes(StandardCharsets.UTF_8));
+				template.send(again).get();
+				template.send("dedup-memory", "bob", "pay-2").get();
+				MemoryListeners listeners = context.getBean(MemoryListeners.class);
+				await().atMost(Duration.ofSeconds(60))
+					.untilAsserted(() -> assertThat(listeners.batch).containsExactlyInAnyOrder("pay-1", "pay-2"));
+				await().atMost(Duration.ofSeconds(60))
+					.untilAsserted(() -> assertThat(listeners.record).containsExactlyInAnyOrder("pay-1", "pay-2"));
+				Deduplication deduplication = context.getBean(Deduplication.class);
+				assertThat(deduplication.forListener("dedup-record").get().skipped()).isEqualTo(1);
+				assertThat(deduplication.forListener("dedup-batch").get().skipped()).isEqualTo(1);
+				// Stamped by the starter's producer.
+				assertThat(listeners.ids).hasSize(2).doesNotContainNull().contains("payment-1");
+			});
 	}
 
 	@Test

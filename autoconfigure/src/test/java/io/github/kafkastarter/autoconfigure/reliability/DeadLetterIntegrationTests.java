@@ -51,7 +51,8 @@ class DeadLetterIntegrationTests {
 		this.runner.withUserConfiguration(RecordListener.class)
 			.withPropertyValues("spring.kafka.consumer.value-deserializer=" + OrderDeserializer.class.getName(),
 					"kafka.starter.consumer.listeners.dl-orders.retry.attempts=4",
-					"kafka.starter.consumer.retry.not-retryable=java.lang.IllegalArgumentException")
+					"kafka.starter.consumer.retry.not-retryable=java.lang.IllegalArgumentException",
+					"kafka.starter.producer.record-ids=always")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				KafkaTemplate<String, String> template = context.getBean(KafkaTemplate.class);
