@@ -29,8 +29,8 @@ class DeadLetterListener {
 	@KafkaListener(id = "dead-orders", topics = Topics.DEAD_ORDERS, groupId = "order-service-dead-letters")
 	void onDeadOrder(ConsumerRecord<String, Order> record) {
 		String reason = header(record, KafkaHeaders.DLT_EXCEPTION_MESSAGE);
-		logger.warn("Order {} for customer {} was dead-lettered from {}-{}@{}: {}", OrderListener.shortId(record.value()),
-				record.key(), header(record, KafkaHeaders.DLT_ORIGINAL_TOPIC),
+		logger.warn("Order {} for customer {} was dead-lettered from {}-{}@{}: {}",
+				OrderListener.shortId(record.value()), record.key(), header(record, KafkaHeaders.DLT_ORIGINAL_TOPIC),
 				header(record, KafkaHeaders.DLT_ORIGINAL_PARTITION), header(record, KafkaHeaders.DLT_ORIGINAL_OFFSET),
 				reason);
 		this.roundTrips.addDeadLetter(record.value().id(), reason);

@@ -86,9 +86,9 @@ final class ConsumerConfigCheck implements ConfigurationCheck {
 			if (config.consumer().containsKey(key)) {
 				String property = config.consumerProperty(key);
 				throw new KafkaStarterConfigurationException(property, config.consumer().get(key),
-						"With the consumer group protocol ('" + protocolProperty + "=" + protocol.toLowerCase(Locale.ROOT)
-								+ "', KIP-848) the broker assigns partitions and times sessions: Kafka refuses "
-								+ key + " on the client.",
+						"With the consumer group protocol ('" + protocolProperty + "="
+								+ protocol.toLowerCase(Locale.ROOT) + "', KIP-848) the broker assigns partitions "
+								+ "and times sessions: Kafka refuses " + key + " on the client.",
 						"Remove '" + property + "'; the broker's group.consumer.* settings (for example "
 								+ "group.consumer.session.timeout.ms, group.consumer.assignors) take its place.");
 			}

@@ -40,16 +40,15 @@ final class ProducerConfigCheck implements ConfigurationCheck {
 		boolean transactional = transactionIdPrefix != null
 				|| producer.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
 		String prefixProperty = config.client().property("producer.transaction-id-prefix");
+		String idempotenceProperty = config.producerProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
 		if (transactional && Boolean.FALSE.equals(idempotence)) {
-			throw new KafkaStarterConfigurationException(config.producerProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG),
-					false,
+			throw new KafkaStarterConfigurationException(idempotenceProperty, false,
 					"Transactions ('" + prefixProperty + "') need the idempotent producer, which this turns off.",
-					"Remove '" + config.producerProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)
-							+ "' (idempotence is on by default), or remove '" + prefixProperty + "'.");
+					"Remove '" + idempotenceProperty + "' (idempotence is on by default), or remove '" + prefixProperty
+							+ "'.");
 		}
 		boolean idempotent = Boolean.TRUE.equals(idempotence) || transactional;
-		String cause = Boolean.TRUE.equals(idempotence)
-				? "enable.idempotence=true ('" + config.producerProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG) + "')"
+		String cause = Boolean.TRUE.equals(idempotence) ? "enable.idempotence=true ('" + idempotenceProperty + "')"
 				: "transactions ('" + prefixProperty + "')";
 		if (idempotent && acks != null && !"all".equals(acks)) {
 			throw new KafkaStarterConfigurationException(config.producerProperty(ProducerConfig.ACKS_CONFIG), acks,

@@ -43,8 +43,8 @@ final class ReliabilitySettingsCheck implements ConfigurationCheck {
 	public void check(ConfigurationCheckContext context) {
 		for (ConfigurationCheckContext.ClientPrefix client : context.clients()) {
 			long maxPollInterval = ClientKafkaConfig.of(context, client)
-				.map((config) -> ClientKafkaConfig.number(config.consumer().get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG)))
-				.map((interval) -> (interval != null) ? interval : DEFAULT_MAX_POLL_INTERVAL)
+				.map((config) -> config.consumer().get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG))
+				.map(ClientKafkaConfig::number)
 				.orElse(DEFAULT_MAX_POLL_INTERVAL);
 			List<String> layers = clientLayers(client);
 			// The global layer belongs to the default client's pass, and named clients
@@ -124,12 +124,14 @@ final class ReliabilitySettingsCheck implements ConfigurationCheck {
 		Duration maxDelay = value(context, backoff + ".max-delay", Duration.class);
 		if (maxDelay != null) {
 			if (delay != null && maxDelay.compareTo(delay) < 0) {
-				throw new KafkaStarterConfigurationException(backoff + ".max-delay", raw(context, backoff + ".max-delay"),
+				throw new KafkaStarterConfigurationException(backoff + ".max-delay",
+						raw(context, backoff + ".max-delay"),
 						"The longest delay is shorter than the first one (" + raw(context, backoff + ".delay") + ").",
 						"Set '" + backoff + ".max-delay' to " + raw(context, backoff + ".delay") + " or more.");
 			}
 			if (maxDelay.toMillis() >= maxPollInterval) {
-				throw new KafkaStarterConfigurationException(backoff + ".max-delay", raw(context, backoff + ".max-delay"),
+				throw new KafkaStarterConfigurationException(backoff + ".max-delay",
+						raw(context, backoff + ".max-delay"),
 						"The consumer waits out a back-off between two polls; a wait of " + maxDelay.toMillis()
 								+ " ms reaches max.poll.interval.ms (" + maxPollInterval
 								+ " ms), so the group would evict the consumer and rebalance.",
@@ -220,9 +222,9 @@ final class ReliabilitySettingsCheck implements ConfigurationCheck {
 		}
 		String property = layers.get(layers.size() - 1) + ".consumer.static-membership.instance-id";
 		throw new KafkaStarterConfigurationException(property, null,
-				"Static membership is on ('" + enabledProperty + "'), but this instance has no identity: no instance id "
-						+ "is configured and the HOSTNAME environment variable is not set. Every instance of the "
-						+ "application would join with the same group.instance.id and fence the others.",
+				"Static membership is on ('" + enabledProperty + "'), but this instance has no identity: no "
+						+ "instance id is configured and the HOSTNAME environment variable is not set. Every instance of "
+						+ "the application would join with the same group.instance.id and fence the others.",
 				"Set '" + property + "' to a name that is unique per instance and stable across its restarts, for "
 						+ "example '${HOSTNAME}' or a StatefulSet pod name, or turn static membership off.");
 	}

@@ -79,9 +79,11 @@ final class SerializerClassCheck implements ConfigurationCheck {
 			boolean swapped = (expected == Serializer.class) ? Deserializer.class.isAssignableFrom(type)
 					: Serializer.class.isAssignableFrom(type);
 			String counterpart = swapped ? counterpart(name) : null;
+			String actual = swapped ? "a " + ((expected == Serializer.class) ? "deserializer" : "serializer")
+					: "not a Kafka " + kind;
 			throw new KafkaStarterConfigurationException(property, name,
-					"'" + name + "' is " + (swapped ? "a " + ((expected == Serializer.class) ? "deserializer" : "serializer")
-							: "not a Kafka " + kind) + ", but this key needs a " + expected.getName() + ".",
+					"'" + name + "' is " + actual + ", but this key needs an implementation of " + expected.getName()
+							+ ".",
 					(counterpart != null && load(counterpart) != null) ? "Use '" + property + "=" + counterpart + "'."
 							: "Name a class that implements " + expected.getName() + ".");
 		}

@@ -46,8 +46,8 @@ final class EffectiveProducerSettings {
 		}
 		String explicitAcks = normalizedAcks(configured.get(ProducerConfig.ACKS_CONFIG));
 		boolean idempotenceExplicit = configured.containsKey(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
-		boolean explicitIdempotence = idempotenceExplicit
-				&& Boolean.parseBoolean(String.valueOf(configured.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)).trim());
+		boolean explicitIdempotence = idempotenceExplicit && Boolean
+			.parseBoolean(String.valueOf(configured.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)).trim());
 		if (explicitAcks != null && !"all".equals(explicitAcks) && !idempotenceExplicit) {
 			wanted.remove(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
 			this.notes.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "off: acks=" + explicitAcks + " is set");

@@ -143,7 +143,9 @@ final class ListenerReliabilityCustomizer implements KafkaClientCustomizer {
 		String ownId = properties.getKafkaConsumerProperties().getProperty(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
 		// The client's consumer factory: the one Spring Kafka reads group.instance.id from
 		// when the listener does not set it.
-		Object factoryId = client.consumerFactory().getConfigurationProperties().get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+		Object factoryId = client.consumerFactory()
+			.getConfigurationProperties()
+			.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
 		String explicit = StringUtils.hasText(ownId) ? ownId
 				: (factoryId != null && StringUtils.hasText(factoryId.toString())) ? factoryId.toString() : null;
 		String listenerId = listenerName(container);

@@ -47,13 +47,12 @@ final class PoisonPillSafety {
 	private static void wrap(DefaultKafkaConsumerFactory factory, boolean key, Map<String, Object> configs,
 			Map<String, Object> updates, @Nullable ClassLoader classLoader) {
 		Field field = key ? KEY_SUPPLIER : VALUE_SUPPLIER;
-		Supplier<Deserializer<?>> supplier = (field != null) ? (Supplier<Deserializer<?>>) ReflectionUtils.getField(field,
-				factory) : null;
-		Deserializer<?> instance = (supplier != null) ? null
+		Supplier<Deserializer<?>> supplier = (field != null)
+				? (Supplier<Deserializer<?>>) ReflectionUtils.getField(field, factory) : null;
+		// Asked once to see what it gives (without a deserializer set, nothing): that is
+		// how instances set on the factory are told from classes in the configuration.
+		Deserializer<?> instance = (supplier != null) ? supplier.get()
 				: (Deserializer<?>) (key ? factory.getKeyDeserializer() : factory.getValueDeserializer());
-		if (supplier != null) {
-			instance = supplier.get();
-		}
 		if (instance != null) {
 			if (instance instanceof ErrorHandlingDeserializer<?>) {
 				return;

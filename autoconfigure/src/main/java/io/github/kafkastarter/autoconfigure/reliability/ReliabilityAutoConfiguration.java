@@ -8,6 +8,9 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration
 import org.apache.kafka.common.config.types.Password;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.boot.actuate.endpoint.Sanitizer;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -80,14 +83,11 @@ public final class ReliabilityAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		LogSanitizer kafkaStarterLogSanitizer(
-				ObjectProvider<org.springframework.boot.actuate.endpoint.SanitizingFunction> functions) {
-			org.springframework.boot.actuate.endpoint.Sanitizer sanitizer = new org.springframework.boot.actuate.endpoint.Sanitizer(
-					functions.orderedStream().toList());
+		LogSanitizer kafkaStarterLogSanitizer(ObjectProvider<SanitizingFunction> functions) {
+			Sanitizer sanitizer = new Sanitizer(functions.orderedStream().toList());
 			return (key, value) -> {
 				Object masked = LogSanitizer.KAFKA_ONLY.apply(key, value);
-				return sanitizer.sanitize(
-						new org.springframework.boot.actuate.endpoint.SanitizableData(null, key, masked), true);
+				return sanitizer.sanitize(new SanitizableData(null, key, masked), true);
 			};
 		}
 
