@@ -223,8 +223,9 @@ final class ReliabilitySettingsCheck implements ConfigurationCheck {
 		String property = layers.get(layers.size() - 1) + ".consumer.static-membership.instance-id";
 		throw new KafkaStarterConfigurationException(property, null,
 				"Static membership is on ('" + enabledProperty + "'), but this instance has no identity: no "
-						+ "instance id is configured and the HOSTNAME environment variable is not set. Every instance of "
-						+ "the application would join with the same group.instance.id and fence the others.",
+						+ "instance id is configured and the HOSTNAME environment variable is not set. Every "
+						+ "instance of the application would join with the same group.instance.id and fence the "
+						+ "others.",
 				"Set '" + property + "' to a name that is unique per instance and stable across its restarts, for "
 						+ "example '${HOSTNAME}' or a StatefulSet pod name, or turn static membership off.");
 	}
