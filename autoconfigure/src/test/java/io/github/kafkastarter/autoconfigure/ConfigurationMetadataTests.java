@@ -33,7 +33,11 @@ class ConfigurationMetadataTests {
 					"kafka.starter.lag.partition-tags", "kafka.starter.e2e.enabled", "kafka.starter.client-metrics.enabled",
 					"kafka.starter.observation.enabled", "kafka.starter.health.broker.interval",
 					"kafka.starter.health.lag.max-offsets", "kafka.starter.endpoint.timeout",
-					"management.health.kafka-brokers.enabled", "management.endpoint.kafka.access");
+					"management.health.kafka-brokers.enabled", "management.endpoint.kafka.access",
+					"kafka.starter.producer.profile", "kafka.starter.consumer.retry.attempts",
+					"kafka.starter.consumer.dead-letter.topic-suffix", "kafka.starter.consumer.static-membership.enabled",
+					"kafka.starter.deduplication.store", "kafka.starter.parallel.listeners",
+					"kafka.starter.share.acknowledgement-mode", "kafka.starter.priority.listeners");
 	}
 
 	private static String metadata() throws IOException {

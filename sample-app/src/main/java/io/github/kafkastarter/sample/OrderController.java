@@ -18,7 +18,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /orders} sends an order; {@code GET /orders} shows the latest round trips.
+ * {@code POST /orders} sends an order; {@code GET /orders} shows the latest round trips,
+ * {@code GET /orders/dead-letters} the orders that went to the dead-letter topic.
  */
 @RestController
 @RequestMapping("/orders")
@@ -52,6 +53,11 @@ class OrderController {
 	@GetMapping
 	List<RoundTrips.RoundTrip> recent() {
 		return this.roundTrips.recent();
+	}
+
+	@GetMapping("/dead-letters")
+	List<RoundTrips.DeadLetter> deadLetters() {
+		return this.roundTrips.deadLetters();
 	}
 
 }

@@ -17,11 +17,28 @@ public class RoundTrips {
 
 	private final Deque<RoundTrip> recent = new ArrayDeque<>();
 
+	private final Deque<DeadLetter> deadLetters = new ArrayDeque<>();
+
 	synchronized void add(RoundTrip roundTrip) {
 		this.recent.addFirst(roundTrip);
 		while (this.recent.size() > KEEP) {
 			this.recent.removeLast();
 		}
+	}
+
+	synchronized void addDeadLetter(String orderId, String reason) {
+		this.deadLetters.addFirst(new DeadLetter(orderId, reason));
+		while (this.deadLetters.size() > KEEP) {
+			this.deadLetters.removeLast();
+		}
+	}
+
+	/**
+	 * The latest orders that went to the dead-letter topic, newest first.
+	 * @return the dead letters
+	 */
+	public synchronized List<DeadLetter> deadLetters() {
+		return new ArrayList<>(this.deadLetters);
 	}
 
 	synchronized void markAudited(String orderId) {
@@ -57,6 +74,16 @@ public class RoundTrips {
 		RoundTrip withAudit() {
 			return new RoundTrip(this.orderId, this.customerId, this.partition, this.offset, this.millis, true);
 		}
+
+	}
+
+	/**
+	 * An order that could not be processed.
+	 *
+	 * @param orderId the order
+	 * @param reason the exception message from the dead letter's headers
+	 */
+	public record DeadLetter(String orderId, String reason) {
 
 	}
 

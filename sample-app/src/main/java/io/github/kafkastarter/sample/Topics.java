@@ -1,7 +1,8 @@
 package io.github.kafkastarter.sample;
 
 /**
- * The sample's topics; the dev broker creates them (see application.yml).
+ * The sample's topics; the dev broker creates them (see application.yml), the starter the
+ * dead-letter topic, when the first order goes there.
  */
 final class Topics {
 
@@ -12,6 +13,8 @@ final class Topics {
 	static final String URGENT = "orders.urgent";
 
 	static final String FULFILLMENT = "orders.fulfillment";
+
+	static final String DEAD_ORDERS = "orders.DLT";
 
 	private Topics() {
 	}

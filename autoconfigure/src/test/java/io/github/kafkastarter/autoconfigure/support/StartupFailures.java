@@ -11,9 +11,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.dedup.DeduplicationAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.devbroker.DevBrokerAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.diagnostics.DiagnosticsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.reliability.ReliabilityAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,8 +38,23 @@ public final class StartupFailures {
 	 * @return the "APPLICATION FAILED TO START" report
 	 */
 	public static String report(CapturedOutput output, String... properties) {
+		return report(output, new Class<?>[0], properties);
+	}
+
+	/**
+	 * Runs an application with more configuration (listener beans, for example), asserts
+	 * that start-up fails within a bound, and returns the printed report.
+	 * @param output the captured console output
+	 * @param configurations more configuration classes
+	 * @param properties the application's properties
+	 * @return the "APPLICATION FAILED TO START" report
+	 */
+	public static String report(CapturedOutput output, Class<?>[] configurations, String... properties) {
+		Class<?>[] sources = new Class<?>[configurations.length + 1];
+		sources[0] = App.class;
+		System.arraycopy(configurations, 0, sources, 1, configurations.length);
 		assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThatThrownBy(() -> {
-			try (ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
+			try (ConfigurableApplicationContext context = new SpringApplicationBuilder(sources)
 				.web(WebApplicationType.NONE)
 				.properties(properties)
 				.run()) {
@@ -52,7 +69,8 @@ public final class StartupFailures {
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ DiagnosticsAutoConfiguration.class, DevBrokerAutoConfiguration.class,
-			KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class, InterceptorAutoConfiguration.class })
+			KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class, InterceptorAutoConfiguration.class,
+			ReliabilityAutoConfiguration.class, DeduplicationAutoConfiguration.class })
 	static class App {
 
 	}

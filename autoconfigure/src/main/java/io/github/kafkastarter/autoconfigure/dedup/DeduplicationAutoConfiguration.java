@@ -1,0 +1,116 @@
+package io.github.kafkastarter.autoconfigure.dedup;
+
+import javax.sql.DataSource;
+
+import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
+import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
+import io.github.kafkastarter.autoconfigure.reliability.ReliabilityAutoConfiguration;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.transaction.KafkaAwareTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Deduplication (the idempotent consumer): record ids stamped by every producer, listeners
+ * marked {@link Deduplicated} (or configured so) skipping records they processed, and the
+ * {@link ProcessedRecordStore} that remembers them, in a database table when the
+ * application has a {@code DataSource}, in memory otherwise.
+ */
+@AutoConfiguration(after = { KafkaClientsAutoConfiguration.class, ReliabilityAutoConfiguration.class },
+		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+				"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration" })
+@ConditionalOnClass({ KafkaTemplate.class, KafkaProperties.class })
+@ConditionalOnBean(KafkaProperties.class)
+@EnableConfigurationProperties({ DeduplicationProperties.class, RecordIdProperties.class })
+public final class DeduplicationAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	Deduplication kafkaStarterDeduplication(ProcessedRecordStore store, DeduplicationProperties properties) {
+		return new Deduplication(store, properties.getHeader(), properties.getClaimTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "kafkaStarterDeduplicationCustomizer")
+	KafkaClientCustomizer kafkaStarterDeduplicationCustomizer(Deduplication deduplication, Environment environment) {
+		return new DeduplicationCustomizer(deduplication, Binder.get(environment));
+	}
+
+	// Registered after the nested JdbcStore (Spring loads nested configuration first), so
+	// it only stands in when there is no database store.
+	@Bean
+	@ConditionalOnMissingBean(ProcessedRecordStore.class)
+	InMemoryProcessedRecordStore kafkaProcessedRecordStore(DeduplicationProperties properties) {
+		if (properties.getStore() == DeduplicationProperties.Store.JDBC) {
+			throw new KafkaStarterConfigurationException("kafka.starter.deduplication.store", "jdbc",
+					"Processed records are to be kept in a database, but the application has no single "
+							+ "DataSource (or spring-jdbc is missing).",
+					"Add spring-boot-starter-jdbc and configure spring.datasource.url, or set "
+							+ "'kafka.starter.deduplication.store=auto' to keep them in memory.");
+		}
+		return new InMemoryProcessedRecordStore(properties.getMemory().getMaxEntries(), properties.getRetention(),
+				properties.getClaimTimeout());
+	}
+
+	/**
+	 * Processed ids in the application's database.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JdbcTemplate.class)
+	@ConditionalOnSingleCandidate(DataSource.class)
+	@Conditional(NotMemoryStore.class)
+	static class JdbcStore {
+
+		@Bean
+		@ConditionalOnMissingBean(ProcessedRecordStore.class)
+		JdbcProcessedRecordStore kafkaJdbcProcessedRecordStore(DataSource dataSource,
+				ObjectProvider<PlatformTransactionManager> transactionManagers, DeduplicationProperties properties) {
+			DeduplicationProperties.Jdbc jdbc = properties.getJdbc();
+			PlatformTransactionManager transactionManager = null;
+			if (jdbc.isTransactional()) {
+				transactionManager = transactionManagers.getIfUnique();
+				if (transactionManager == null || transactionManager instanceof KafkaAwareTransactionManager<?, ?>) {
+					// The application's own manages its database (JPA's does too); a Kafka
+					// one does not, nor do several: then one for the DataSource alone.
+					transactionManager = new JdbcTransactionManager(dataSource);
+				}
+			}
+			return new JdbcProcessedRecordStore(dataSource, jdbc.getTable(), jdbc.isCreateTable(),
+					transactionManager, properties.getRetention(), properties.getClaimTimeout(),
+					jdbc.getCleanupInterval());
+		}
+
+	}
+
+	static class NotMemoryStore extends NoneNestedConditions {
+
+		NotMemoryStore() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty(name = "kafka.starter.deduplication.store", havingValue = "memory")
+		static class Memory {
+
+		}
+
+	}
+
+}

@@ -1,0 +1,161 @@
+package io.github.kafkastarter.autoconfigure.reliability;
+
+import java.lang.reflect.Field;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Supplier;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Wraps deserializers in Spring Kafka's {@link ErrorHandlingDeserializer}, however they
+ * are configured: as a class or class name in the configuration (the wrapper takes the
+ * original as its delegate class), or as instances or suppliers set on the factory (each
+ * instance the supplier gives is wrapped). Deserializers that already handle errors are
+ * left alone.
+ */
+final class PoisonPillSafety {
+
+	private static final @Nullable Field KEY_SUPPLIER = supplierField("keyDeserializerSupplier");
+
+	private static final @Nullable Field VALUE_SUPPLIER = supplierField("valueDeserializerSupplier");
+
+	private PoisonPillSafety() {
+	}
+
+	/**
+	 * Wraps a factory's key and value deserializers.
+	 * @param factory the factory
+	 * @param configs the factory's configuration
+	 * @param updates receives the configuration changes
+	 * @param classLoader to resolve class names
+	 */
+	static void wrap(DefaultKafkaConsumerFactory<?, ?> factory, Map<String, Object> configs,
+			Map<String, Object> updates, @Nullable ClassLoader classLoader) {
+		wrap(factory, true, configs, updates, classLoader);
+		wrap(factory, false, configs, updates, classLoader);
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static void wrap(DefaultKafkaConsumerFactory factory, boolean key, Map<String, Object> configs,
+			Map<String, Object> updates, @Nullable ClassLoader classLoader) {
+		Field field = key ? KEY_SUPPLIER : VALUE_SUPPLIER;
+		Supplier<Deserializer<?>> supplier = (field != null)
+				? (Supplier<Deserializer<?>>) ReflectionUtils.getField(field, factory) : null;
+		// Asked once to see what it gives (without a deserializer set, nothing): that is
+		// how instances set on the factory are told from classes in the configuration.
+		Deserializer<?> instance = (supplier != null) ? supplier.get()
+				: (Deserializer<?>) (key ? factory.getKeyDeserializer() : factory.getValueDeserializer());
+		if (instance != null) {
+			if (instance instanceof ErrorHandlingDeserializer<?>) {
+				return;
+			}
+			if (supplier != null) {
+				Supplier<Deserializer<?>> original = supplier;
+				// Asked again for every consumer: a supplier that makes one deserializer per
+				// consumer keeps doing so.
+				Supplier<Deserializer<?>> wrapping = () -> safe(original.get(), key);
+				if (key) {
+					factory.setKeyDeserializerSupplier((Supplier) wrapping);
+				}
+				else {
+					factory.setValueDeserializerSupplier((Supplier) wrapping);
+				}
+			}
+			else if (key) {
+				factory.setKeyDeserializer(safe(instance, true));
+			}
+			else {
+				factory.setValueDeserializer(safe(instance, false));
+			}
+			return;
+		}
+		wrapConfigured(key, configs, updates, classLoader);
+	}
+
+	/**
+	 * Wraps deserializers configured by class or class name.
+	 * @param key whether the key deserializer, otherwise the value one
+	 * @param configs the configuration
+	 * @param updates receives the changes
+	 * @param classLoader to resolve class names
+	 */
+	static void wrapConfigured(boolean key, Map<?, ?> configs, Map<String, Object> updates,
+			@Nullable ClassLoader classLoader) {
+		String property = key ? ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG
+				: ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG;
+		Object configured = configs.get(property);
+		if (configured == null || handlesErrors(configured, classLoader)) {
+			return;
+		}
+		updates.put(property, ErrorHandlingDeserializer.class);
+		updates.put(key ? ErrorHandlingDeserializer.KEY_DESERIALIZER_CLASS
+				: ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, configured);
+	}
+
+	/**
+	 * Wraps deserializers a listener sets in its own consumer properties
+	 * ({@code @KafkaListener(properties = ...)}).
+	 * @param properties the listener's consumer properties
+	 * @param classLoader to resolve class names
+	 * @return the properties with wrapped deserializers, or {@code null} when nothing
+	 * changed
+	 */
+	static @Nullable Properties wrapConfigured(Properties properties, @Nullable ClassLoader classLoader) {
+		java.util.Map<String, Object> updates = new java.util.HashMap<>();
+		wrapConfigured(true, properties, updates, classLoader);
+		wrapConfigured(false, properties, updates, classLoader);
+		if (updates.isEmpty()) {
+			return null;
+		}
+		Properties wrapped = new Properties();
+		wrapped.putAll(properties);
+		updates.forEach((name, value) -> wrapped.put(name,
+				(value instanceof Class<?> type) ? type.getName() : value.toString()));
+		return wrapped;
+	}
+
+	private static boolean handlesErrors(Object configured, @Nullable ClassLoader classLoader) {
+		if (configured instanceof Class<?> type) {
+			return ErrorHandlingDeserializer.class.isAssignableFrom(type);
+		}
+		if (configured instanceof String name) {
+			try {
+				return ErrorHandlingDeserializer.class.isAssignableFrom(ClassUtils.forName(name.trim(), classLoader));
+			}
+			catch (ClassNotFoundException | LinkageError ex) {
+				// Left as it is: the start-up checks report an unknown class.
+				return true;
+			}
+		}
+		return true;
+	}
+
+	private static @Nullable ErrorHandlingDeserializer<?> safe(@Nullable Deserializer<?> deserializer, boolean key) {
+		if (deserializer == null) {
+			return null;
+		}
+		if (deserializer instanceof ErrorHandlingDeserializer<?> handling) {
+			return handling;
+		}
+		ErrorHandlingDeserializer<?> wrapper = new ErrorHandlingDeserializer<>(deserializer);
+		wrapper.setForKey(key);
+		return wrapper;
+	}
+
+	private static @Nullable Field supplierField(String name) {
+		Field field = ReflectionUtils.findField(DefaultKafkaConsumerFactory.class, name, Supplier.class);
+		if (field != null) {
+			ReflectionUtils.makeAccessible(field);
+		}
+		return field;
+	}
+
+}

@@ -1,0 +1,109 @@
+package io.github.kafkastarter.autoconfigure.reliability;
+
+import java.util.function.BiFunction;
+
+import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
+import io.github.kafkastarter.autoconfigure.client.KafkaClients;
+import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import org.apache.kafka.common.config.types.Password;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.boot.actuate.endpoint.Sanitizer;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * Reliability for every client, default and named: producer profiles (durable by default)
+ * with a start-up durability check, poison-pill safe deserializers, retries and dead
+ * letters from properties, cooperative rebalancing and static membership.
+ */
+@AutoConfiguration(after = KafkaClientsAutoConfiguration.class)
+@ConditionalOnClass({ KafkaTemplate.class, KafkaProperties.class })
+@ConditionalOnBean(KafkaProperties.class)
+@EnableConfigurationProperties({ ProducerReliabilityProperties.class, ConsumerReliabilityProperties.class })
+public final class ReliabilityAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "kafkaStarterProducerProfiles")
+	KafkaClientCustomizer kafkaStarterProducerProfiles(ObjectProvider<LogSanitizer> sanitizer) {
+		return new ProducerProfileCustomizer(sanitizer.getIfAvailable(() -> LogSanitizer.KAFKA_ONLY));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "kafkaStarterConsumerDefaults")
+	KafkaClientCustomizer kafkaStarterConsumerDefaults(ListableBeanFactory beanFactory) {
+		return new ConsumerDefaultsCustomizer(classLoader(beanFactory));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ListenerErrorHandlers kafkaStarterListenerErrorHandlers(Environment environment) {
+		return new ListenerErrorHandlers(Binder.get(environment));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "kafkaStarterListenerReliability")
+	KafkaClientCustomizer kafkaStarterListenerReliability(ListenerErrorHandlers errorHandlers,
+			Environment environment, ListableBeanFactory beanFactory) {
+		return new ListenerReliabilityCustomizer(errorHandlers, environment, classLoader(beanFactory));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "kafkaStarterDurabilityVerifier")
+	DurabilityVerifier kafkaStarterDurabilityVerifier(KafkaClients clients, ListableBeanFactory beanFactory,
+			Environment environment) {
+		return new DurabilityVerifier(clients, beanFactory, environment);
+	}
+
+	private static ClassLoader classLoader(ListableBeanFactory beanFactory) {
+		return (beanFactory instanceof org.springframework.beans.factory.config.ConfigurableBeanFactory configurable
+				&& configurable.getBeanClassLoader() != null) ? configurable.getBeanClassLoader()
+						: ReliabilityAutoConfiguration.class.getClassLoader();
+	}
+
+	/**
+	 * With Actuator present, the effective settings are logged through Spring Boot's
+	 * sanitizing, with the application's {@code SanitizingFunction} beans.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.Sanitizer")
+	static class ActuatorSanitizing {
+
+		@Bean
+		@ConditionalOnMissingBean
+		LogSanitizer kafkaStarterLogSanitizer(ObjectProvider<SanitizingFunction> functions) {
+			Sanitizer sanitizer = new Sanitizer(functions.orderedStream().toList());
+			return (key, value) -> {
+				Object masked = LogSanitizer.KAFKA_ONLY.apply(key, value);
+				return sanitizer.sanitize(new SanitizableData(null, key, masked), true);
+			};
+		}
+
+	}
+
+	/**
+	 * Masks values before they are logged.
+	 */
+	@FunctionalInterface
+	interface LogSanitizer extends BiFunction<String, Object, Object> {
+
+		/**
+		 * Masks what Kafka itself keeps secret (password-typed configuration).
+		 */
+		LogSanitizer KAFKA_ONLY = (key, value) -> (value instanceof Password) ? Password.HIDDEN : value;
+
+	}
+
+}
