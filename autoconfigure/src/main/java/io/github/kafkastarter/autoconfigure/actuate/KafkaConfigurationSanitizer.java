@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.github.kafkastarter.autoconfigure.health.KafkaSecrets;
+import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
 import org.apache.kafka.common.config.types.Password;
 import org.jspecify.annotations.Nullable;
 

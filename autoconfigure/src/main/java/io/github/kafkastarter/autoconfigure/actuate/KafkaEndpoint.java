@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
-import io.github.kafkastarter.autoconfigure.health.KafkaSecrets;
+import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
 import io.github.kafkastarter.autoconfigure.health.ListenerContainerState;
 import io.github.kafkastarter.autoconfigure.health.ListenerContainerStates;
 import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitor;

@@ -13,6 +13,7 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
 import io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitor;
 import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
 import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitor;
 import io.github.kafkastarter.autoconfigure.lag.GroupLag;
 import io.github.kafkastarter.autoconfigure.lag.LagSnapshot;

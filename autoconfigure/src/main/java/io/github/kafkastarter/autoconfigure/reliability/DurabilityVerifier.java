@@ -17,6 +17,7 @@ import io.github.kafkastarter.autoconfigure.client.ClientScopedBeans;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientNames;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
+import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
 import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -158,7 +159,16 @@ final class DurabilityVerifier implements SmartLifecycle {
 			configs.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-durability-check");
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();
-		Admin admin = Admin.create(configs);
+		Admin admin;
+		try {
+			admin = Admin.create(configs);
+		}
+		catch (RuntimeException ex) {
+			// The client's own configuration is unusable; its producers will report it too.
+			findings.unverified = "the client's admin cannot be created: "
+					+ KafkaSecrets.describe(ex, KafkaSecrets.values(configs));
+			return findings;
+		}
 		try {
 			Collection<Node> nodes = get(admin.describeCluster(new DescribeClusterOptions().timeoutMs(millis)).nodes(),
 					deadline);

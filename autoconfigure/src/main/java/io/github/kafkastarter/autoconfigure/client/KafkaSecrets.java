@@ -1,4 +1,4 @@
-package io.github.kafkastarter.autoconfigure.health;
+package io.github.kafkastarter.autoconfigure.client;
 
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package io.github.kafkastarter.autoconfigure.health;
+package io.github.kafkastarter.autoconfigure.client;
 
 import java.util.List;
 import java.util.Map;
