@@ -63,7 +63,7 @@ class DeadLetterIntegrationTests {
 				RecordListener listener = context.getBean(RecordListener.class);
 				await().atMost(Duration.ofSeconds(60))
 					.untilAsserted(() -> assertThat(listener.processed).containsExactlyInAnyOrder("o-1", "o-4"));
-				List<ConsumerRecord<byte[], byte[]>> dead = awaitRecords(servers, "dl-orders.DLT", 2);
+				List<ConsumerRecord<byte[], byte[]>> dead = KafkaTopics.awaitRecords(servers, "dl-orders.DLT", 2);
 				// Retryable: 4 deliveries in all; not retryable: 1.
 				assertThat(listener.attempts).containsEntry("o-2", 4).containsEntry("o-3", 1);
 				ConsumerRecord<byte[], byte[]> failed = dead.stream()
@@ -73,17 +73,17 @@ class DeadLetterIntegrationTests {
 				// The value the listener saw was an Order object: the bytes are read back.
 				assertThat(new String(failed.value(), StandardCharsets.UTF_8)).isEqualTo("o-2:-1");
 				assertThat(failed.partition()).isEqualTo(1);
-				assertThat(header(failed, KafkaHeaders.DLT_EXCEPTION_FQCN))
+				assertThat(KafkaTopics.header(failed, KafkaHeaders.DLT_EXCEPTION_FQCN))
 					.isEqualTo("org.springframework.kafka.listener.ListenerExecutionFailedException");
-				assertThat(header(failed, KafkaHeaders.DLT_EXCEPTION_CAUSE_FQCN))
+				assertThat(KafkaTopics.header(failed, KafkaHeaders.DLT_EXCEPTION_CAUSE_FQCN))
 					.isEqualTo(IllegalStateException.class.getName());
-				assertThat(header(failed, KafkaHeaders.DLT_EXCEPTION_MESSAGE)).contains("negative quantity");
-				assertThat(header(failed, KafkaHeaders.DLT_EXCEPTION_STACKTRACE)).contains("RecordListener.onOrder");
-				assertThat(header(failed, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo("dl-orders");
+				assertThat(KafkaTopics.header(failed, KafkaHeaders.DLT_EXCEPTION_MESSAGE)).contains("negative quantity");
+				assertThat(KafkaTopics.header(failed, KafkaHeaders.DLT_EXCEPTION_STACKTRACE)).contains("RecordListener.onOrder");
+				assertThat(KafkaTopics.header(failed, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo("dl-orders");
 				assertThat(failed.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_PARTITION)).isNotNull();
 				assertThat(failed.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET)).isNotNull();
 				assertThat(failed.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_TIMESTAMP)).isNotNull();
-				assertThat(header(failed, KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP)).isEqualTo("dl-orders");
+				assertThat(KafkaTopics.header(failed, KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP)).isEqualTo("dl-orders");
 				// The producer's record id travels with the record.
 				assertThat(failed.headers().lastHeader("record-id")).isNotNull();
 				// Created like its source.
@@ -107,34 +107,12 @@ class DeadLetterIntegrationTests {
 				BatchListener listener = context.getBean(BatchListener.class);
 				await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(listener.processed).hasSize(19));
 				assertThat(listener.processed).doesNotContain("bad-7").doesNotHaveDuplicates();
-				List<ConsumerRecord<byte[], byte[]>> dead = awaitRecords(servers, "dl-batch.DLT", 1);
+				List<ConsumerRecord<byte[], byte[]>> dead = KafkaTopics.awaitRecords(servers, "dl-batch.DLT", 1);
 				assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("bad-7");
-				assertThat(header(dead.get(0), KafkaHeaders.DLT_EXCEPTION_MESSAGE)).contains("bad record");
+				assertThat(KafkaTopics.header(dead.get(0), KafkaHeaders.DLT_EXCEPTION_MESSAGE)).contains("bad record");
 			});
 	}
 
-	static List<ConsumerRecord<byte[], byte[]>> awaitRecords(String servers, String topic, int count) {
-		return await().atMost(Duration.ofSeconds(60))
-			.pollInterval(Duration.ofMillis(500))
-			.until(() -> topicExists(servers, topic) ? KafkaTopics.readAll(servers, topic) : List.of(),
-					(records) -> records.size() >= count);
-	}
-
-	private static boolean topicExists(String servers, String topic) {
-		try {
-			KafkaTopics.describe(servers, topic);
-			return true;
-		}
-		catch (IllegalStateException ex) {
-			return false;
-		}
-	}
-
-	static String header(ConsumerRecord<?, ?> record, String name) {
-		Header header = record.headers().lastHeader(name);
-		assertThat(header).as("header %s", name).isNotNull();
-		return new String(header.value(), StandardCharsets.UTF_8);
-	}
 
 	/**
 	 * An order, as a deserializer of the application makes it: not bytes, not a string.

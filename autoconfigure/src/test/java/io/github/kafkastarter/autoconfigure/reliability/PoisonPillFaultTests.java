@@ -68,22 +68,22 @@ class PoisonPillFaultTests {
 					assertThat(listeners.byRecord).hasSize(RECORDS - garbage.size());
 					assertThat(listeners.byBatch).hasSize(RECORDS - garbage.size());
 				});
-				List<ConsumerRecord<byte[], byte[]>> dead = DeadLetterIntegrationTests.awaitRecords(servers,
+				List<ConsumerRecord<byte[], byte[]>> dead = KafkaTopics.awaitRecords(servers,
 						TOPIC + ".DLT", 2 * garbage.size());
 				Map<String, Integer> perGroup = new HashMap<>();
 				for (ConsumerRecord<byte[], byte[]> record : dead) {
 					String key = new String(record.key(), StandardCharsets.UTF_8);
 					assertThat(record.value()).as("original bytes of %s", key).isEqualTo(garbage.get(key));
-					String group = DeadLetterIntegrationTests.header(record, KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP);
+					String group = KafkaTopics.header(record, KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP);
 					perGroup.merge(group, 1, Integer::sum);
-					assertThat(DeadLetterIntegrationTests.header(record, KafkaHeaders.DLT_EXCEPTION_FQCN)
-							+ DeadLetterIntegrationTests.header(record, KafkaHeaders.DLT_EXCEPTION_CAUSE_FQCN))
+					assertThat(KafkaTopics.header(record, KafkaHeaders.DLT_EXCEPTION_FQCN)
+							+ KafkaTopics.header(record, KafkaHeaders.DLT_EXCEPTION_CAUSE_FQCN))
 						.contains("DeserializationException");
-					assertThat(DeadLetterIntegrationTests.header(record, KafkaHeaders.DLT_EXCEPTION_MESSAGE))
+					assertThat(KafkaTopics.header(record, KafkaHeaders.DLT_EXCEPTION_MESSAGE))
 						.isNotBlank();
-					assertThat(DeadLetterIntegrationTests.header(record, KafkaHeaders.DLT_EXCEPTION_STACKTRACE))
+					assertThat(KafkaTopics.header(record, KafkaHeaders.DLT_EXCEPTION_STACKTRACE))
 						.isNotBlank();
-					assertThat(DeadLetterIntegrationTests.header(record, KafkaHeaders.DLT_ORIGINAL_TOPIC))
+					assertThat(KafkaTopics.header(record, KafkaHeaders.DLT_ORIGINAL_TOPIC))
 						.isEqualTo(TOPIC);
 					assertThat(record.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_PARTITION)).isNotNull();
 					assertThat(record.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET)).isNotNull();

@@ -1,5 +1,6 @@
 package io.github.kafkastarter.autoconfigure.support;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Plain Kafka clients for tests: create topics, read a topic back from the beginning.
@@ -95,4 +100,39 @@ public final class KafkaTopics {
 		return true;
 	}
 
+	/**
+	 * Waits until a topic (created on first use, perhaps) holds at least some records.
+	 * @param servers the broker
+	 * @param topic the topic
+	 * @param count how many records to wait for
+	 * @return every record of the topic
+	 */
+	public static List<ConsumerRecord<byte[], byte[]>> awaitRecords(String servers, String topic, int count) {
+		return await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> topicExists(servers, topic) ? KafkaTopics.readAll(servers, topic) : List.of(),
+					(records) -> records.size() >= count);
+	}
+
+	private static boolean topicExists(String servers, String topic) {
+		try {
+			KafkaTopics.describe(servers, topic);
+			return true;
+		}
+		catch (IllegalStateException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * A header's value as text; fails when the record has no such header.
+	 * @param record the record
+	 * @param name the header
+	 * @return its last value
+	 */
+	public static String header(ConsumerRecord<?, ?> record, String name) {
+		Header header = record.headers().lastHeader(name);
+		assertThat(header).as("header %s", name).isNotNull();
+		return new String(header.value(), StandardCharsets.UTF_8);
+	}
 }
