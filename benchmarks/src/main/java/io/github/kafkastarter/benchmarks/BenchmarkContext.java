@@ -15,9 +15,28 @@ import org.apache.kafka.clients.admin.NewTopic;
  */
 record BenchmarkContext(String bootstrapServers, Benchmarks.Options options) {
 
+	/**
+	 * Creates a topic and waits until every partition has a leader: an idempotent producer
+	 * that writes to a topic the broker is still setting up can get stuck retrying.
+	 */
 	void createTopic(String name, int partitions) throws InterruptedException, ExecutionException {
 		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers))) {
 			admin.createTopics(java.util.List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+			long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+			while (System.nanoTime() < deadline) {
+				boolean ready = admin.describeTopics(java.util.List.of(name))
+					.allTopicNames()
+					.get()
+					.get(name)
+					.partitions()
+					.stream()
+					.allMatch((partition) -> partition.leader() != null && !partition.leader().isEmpty());
+				if (ready) {
+					return;
+				}
+				Thread.sleep(50);
+			}
+			throw new IllegalStateException("Topic " + name + " has no leader after 30 s");
 		}
 	}
 

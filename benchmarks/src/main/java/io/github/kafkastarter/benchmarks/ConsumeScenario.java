@@ -76,7 +76,8 @@ final class ConsumeScenario implements Scenario {
 			Map<String, Object> rawConfigs = new HashMap<>(
 					app.getBean(DefaultKafkaConsumerFactory.class).getConfigurationProperties());
 			rawConfigs.keySet().removeIf((key) -> key.startsWith("kafka.starter."));
-			rawConfigs.remove(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG);
+			// The same interceptor, the way Kafka alone applies one.
+			rawConfigs.put(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, CountingInterceptor.class.getName());
 			rawConfigs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 			rawConfigs.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-raw");
 			// Warm-up, a full round each, not counted.

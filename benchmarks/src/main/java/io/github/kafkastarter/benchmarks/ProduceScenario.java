@@ -46,7 +46,8 @@ final class ProduceScenario implements Scenario {
 			Map<String, Object> rawConfigs = new HashMap<>(factory.getConfigurationProperties());
 			// The same settings, without the starter's own machinery.
 			rawConfigs.keySet().removeIf((key) -> key.startsWith("kafka.starter."));
-			rawConfigs.remove(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG);
+			// The same interceptor, the way Kafka alone applies one.
+			rawConfigs.put(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, CountingInterceptor.class.getName());
 			System.out.printf("producer settings (both sides): %s%n", rawConfigs.keySet()
 				.stream()
 				.sorted()
@@ -55,25 +56,51 @@ final class ProduceScenario implements Scenario {
 				.toList());
 			try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(rawConfigs, new ByteArraySerializer(),
 					new ByteArraySerializer())) {
-				// Warm-up, a full round each, not counted.
-				sendRaw(raw, records, payload);
-				sendStarter(template, records, payload);
-				List<Double> rawRates = new ArrayList<>();
-				List<Double> starterRates = new ArrayList<>();
-				for (int round = 1; round <= context.options().rounds(); round++) {
-					// Alternate who goes first, so neither always meets a fresher broker.
-					if (round % 2 == 1) {
-						rawRates.add(sendRaw(raw, records, payload));
-						starterRates.add(sendStarter(template, records, payload));
+				try (ConfigurableApplicationContext bootOnly = StarterApplication.startWithoutStarter(
+						context.bootstrapServers(),
+						"spring.kafka.producer.key-serializer=" + ByteArraySerializer.class.getName(),
+						"spring.kafka.producer.value-serializer=" + ByteArraySerializer.class.getName(),
+						"spring.kafka.producer.properties.interceptor.classes=" + CountingInterceptor.class.getName())) {
+					KafkaTemplate<byte[], byte[]> bootTemplate = bootOnly.getBean(KafkaTemplate.class);
+					// Warm-up, two full rounds each, not counted.
+					for (int warmUp = 0; warmUp < 2; warmUp++) {
+						sendRaw(raw, records, payload);
+						sendStarter(template, records, payload);
+						sendStarter(bootTemplate, records, payload);
 					}
-					else {
-						starterRates.add(sendStarter(template, records, payload));
-						rawRates.add(sendRaw(raw, records, payload));
+					List<Double> rawRates = new ArrayList<>();
+					List<Double> starterRates = new ArrayList<>();
+					List<Double> bootRates = new ArrayList<>();
+					for (int round = 1; round <= context.options().rounds(); round++) {
+						// Interleaved in ten slices, rotating who goes first, so that every side
+						// meets the same moments of a busy machine; a side's rate is its records
+						// over the time its own slices took.
+						long slice = Math.max(1, records / 10);
+						double[] seconds = new double[3];
+						for (int part = 0; part < 10; part++) {
+							for (int i = 0; i < 3; i++) {
+								switch ((part + i) % 3) {
+									case 0 -> seconds[0] += slice / sendRaw(raw, slice, payload);
+									case 1 -> seconds[1] += slice / sendStarter(template, slice, payload);
+									default -> seconds[2] += slice / sendStarter(bootTemplate, slice, payload);
+								}
+							}
+						}
+						rawRates.add(slice * 10 / seconds[0]);
+						starterRates.add(slice * 10 / seconds[1]);
+						bootRates.add(slice * 10 / seconds[2]);
+						System.out.printf("  round %d: raw=%s starter=%s boot-template=%s%n", round,
+								Benchmarks.format(rawRates.get(round - 1)), Benchmarks.format(starterRates.get(round - 1)),
+								Benchmarks.format(bootRates.get(round - 1)));
 					}
-					System.out.printf("  round %d: raw=%s starter=%s%n", round,
-							Benchmarks.format(rawRates.get(round - 1)), Benchmarks.format(starterRates.get(round - 1)));
+					return List.of(Benchmarks.result(name(), rawRates, starterRates),
+							String.format(java.util.Locale.ROOT,
+									"INFO produce: Spring Boot's KafkaTemplate without the starter=%s (starter/boot=%.3f, "
+											+ "boot/raw=%.3f)",
+									Benchmarks.format(Benchmarks.median(bootRates)),
+									Benchmarks.median(starterRates) / Benchmarks.median(bootRates),
+									Benchmarks.median(bootRates) / Benchmarks.median(rawRates)));
 				}
-				return List.of(Benchmarks.result(name(), rawRates, starterRates));
 			}
 		}
 	}
