@@ -31,7 +31,7 @@ class DemoOrders implements ApplicationRunner {
 				new OrderRequest("bob", "teapot", 1, false), new OrderRequest("alice", "mug", 4, false),
 				new OrderRequest("dave", "espresso machine", 1, true));
 		logger.info("Sending {} demo orders; then try: curl -s -XPOST localhost:8080/orders "
-				+ "-H 'Content-Type: application/json' -d '{{\"customerId\":\"carol\",\"item\":\"kettle\",\"quantity\":1}}'",
+				+ "-H 'Content-Type: application/json' -d '{\"customerId\":\"carol\",\"item\":\"kettle\",\"quantity\":1}'",
 				demo.size());
 		demo.forEach(this.orders::place);
 	}
