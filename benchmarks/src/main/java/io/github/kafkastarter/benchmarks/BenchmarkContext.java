@@ -24,15 +24,23 @@ record BenchmarkContext(String bootstrapServers, Benchmarks.Options options) {
 			admin.createTopics(java.util.List.of(new NewTopic(name, partitions, (short) 1))).all().get();
 			long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 			while (System.nanoTime() < deadline) {
-				boolean ready = admin.describeTopics(java.util.List.of(name))
-					.allTopicNames()
-					.get()
-					.get(name)
-					.partitions()
-					.stream()
-					.allMatch((partition) -> partition.leader() != null && !partition.leader().isEmpty());
-				if (ready) {
-					return;
+				try {
+					boolean ready = admin.describeTopics(java.util.List.of(name))
+						.allTopicNames()
+						.get()
+						.get(name)
+						.partitions()
+						.stream()
+						.allMatch((partition) -> partition.leader() != null && !partition.leader().isEmpty());
+					if (ready) {
+						return;
+					}
+				}
+				catch (ExecutionException ex) {
+					// Just created: the broker may not know the topic yet.
+					if (!(ex.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+						throw ex;
+					}
 				}
 				Thread.sleep(50);
 			}

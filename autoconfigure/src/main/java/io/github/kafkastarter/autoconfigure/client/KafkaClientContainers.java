@@ -82,6 +82,23 @@ public final class KafkaClientContainers implements KafkaClientCustomizer {
 	}
 
 	/**
+	 * The share-group containers of one client.
+	 * @param client the client name
+	 * @return its share-group containers
+	 */
+	public List<MessageListenerContainer> shareContainers(String client) {
+		List<MessageListenerContainer> result = new ArrayList<>();
+		synchronized (this.shareClients) {
+			this.shareClients.forEach((container, name) -> {
+				if (name.equals(client)) {
+					result.add(container);
+				}
+			});
+		}
+		return result;
+	}
+
+	/**
 	 * The consumer groups the client's containers use.
 	 * @param client the client name
 	 * @return the group ids

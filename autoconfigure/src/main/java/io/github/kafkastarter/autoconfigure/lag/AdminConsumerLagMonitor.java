@@ -29,9 +29,11 @@ import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsResult;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
@@ -50,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * {@link #refresh()} (run by {@link ConsumerLagMonitoring} in the background) reads, within
  * one timeout and whatever the number of groups and partitions:
  * <ol>
- * <li>the committed offsets of every group: one {@code listConsumerGroupOffsets} call;</li>
+ * <li>the committed offsets of every consumer group: one {@code listConsumerGroupOffsets}
+ * call, and the start offsets of every share group (where there are any): one
+ * {@code listShareGroupOffsets} call;</li>
  * <li>the partitions of the topics involved: one {@code describeTopics} call (to drop
  * deleted topics and to see the partitions a group subscribes to but never committed on,
  * such as newly added ones);</li>
@@ -255,8 +259,13 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 		Admin admin = admin();
 
 		Map<String, String> groupErrors = new LinkedHashMap<>();
-		Map<String, Map<TopicPartition, Long>> committed = committedOffsets(admin, watched.keySet(), groupErrors,
+		Set<String> consumerGroups = new TreeSet<>();
+		Set<String> shareGroups = new TreeSet<>();
+		watched.forEach((group, what) -> (what.share() ? shareGroups : consumerGroups).add(group));
+		Map<String, Map<TopicPartition, Long>> committed = committedOffsets(admin, consumerGroups, groupErrors,
 				deadline);
+		Map<String, Map<TopicPartition, Long>> shareLags = new ConcurrentHashMap<>();
+		committed.putAll(shareStartOffsets(admin, shareGroups, shareLags, groupErrors, deadline));
 
 		Set<String> topics = new TreeSet<>();
 		watched.values().forEach((group) -> {
@@ -300,6 +309,7 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 				: offsets(admin, all, OffsetSpec.latest(), deadline, "end offsets");
 		// The broker read the end offsets somewhere between sending and receiving.
 		long sampleTime = (before + System.currentTimeMillis()) / 2;
+		positionShareGroups(committed, shareLags, endOffsets);
 		Map<TopicPartition, Long> earliestOffsets = uncommitted.isEmpty() ? Map.of()
 				: offsets(admin, uncommitted, OffsetSpec.earliest(), deadline, "earliest offsets");
 
@@ -311,28 +321,86 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 
 	private Map<String, Map<TopicPartition, Long>> committedOffsets(Admin admin, Set<String> groups,
 			Map<String, String> groupErrors, long deadline) throws InterruptedException, ExecutionException {
+		if (groups.isEmpty()) {
+			return new HashMap<>();
+		}
 		Map<String, ListConsumerGroupOffsetsSpec> specs = new LinkedHashMap<>();
 		// No partitions in the spec: every partition the group has committed on.
 		groups.forEach((group) -> specs.put(group, new ListConsumerGroupOffsetsSpec()));
 		ListConsumerGroupOffsetsResult result = admin.listConsumerGroupOffsets(specs,
 				new ListConsumerGroupOffsetsOptions().timeoutMs(remainingMillis(deadline)));
-		Map<String, Map<TopicPartition, Long>> committed = new HashMap<>();
+		return positions(groups, (group) -> result.partitionsToOffsetAndMetadata(group).thenApply((offsets) -> {
+			Map<TopicPartition, Long> positions = new HashMap<>();
+			offsets.forEach((partition, offset) -> {
+				if (offset != null) {
+					positions.put(partition, offset.offset());
+				}
+			});
+			return positions;
+		}), "the committed offsets of group '%s'", groupErrors, deadline);
+	}
+
+	private Map<String, Map<TopicPartition, Long>> shareStartOffsets(Admin admin, Set<String> groups,
+			Map<String, Map<TopicPartition, Long>> brokerLags, Map<String, String> groupErrors, long deadline)
+			throws InterruptedException, ExecutionException {
+		if (groups.isEmpty()) {
+			return new HashMap<>();
+		}
+		Map<String, ListShareGroupOffsetsSpec> specs = new LinkedHashMap<>();
+		// No partitions in the spec: every partition the group has a start offset for.
+		groups.forEach((group) -> specs.put(group, new ListShareGroupOffsetsSpec()));
+		ListShareGroupOffsetsResult result = admin.listShareGroupOffsets(specs,
+				new ListShareGroupOffsetsOptions().timeoutMs(remainingMillis(deadline)));
+		return positions(groups, (group) -> result.partitionsToOffsetInfo(group).thenApply((offsets) -> {
+			Map<TopicPartition, Long> positions = new HashMap<>();
+			offsets.forEach((partition, info) -> {
+				// A partition the group has not started on yet has no start offset.
+				if (info != null && info.startOffset() >= 0) {
+					positions.put(partition, info.startOffset());
+					info.lag()
+						.ifPresent((lag) -> brokerLags.computeIfAbsent(group, (key) -> new ConcurrentHashMap<>())
+							.put(partition, lag));
+				}
+			});
+			return positions;
+		}), "the start offsets of share group '%s'", groupErrors, deadline);
+	}
+
+	/**
+	 * A share group's persisted start offset may stay behind while the records above it are
+	 * acknowledged (the broker moves it lazily), so where the broker reports the lag itself
+	 * (Kafka 4.2 and later) the group's position is the end offset minus that lag: the same
+	 * lag, and a time lag that is the age of the oldest record not yet acknowledged.
+	 */
+	private static void positionShareGroups(Map<String, Map<TopicPartition, Long>> positions,
+			Map<String, Map<TopicPartition, Long>> brokerLags, Map<TopicPartition, Long> endOffsets) {
+		brokerLags.forEach((group, lags) -> {
+			Map<TopicPartition, Long> groupPositions = positions.get(group);
+			if (groupPositions == null) {
+				return;
+			}
+			lags.forEach((partition, lag) -> {
+				Long end = endOffsets.get(partition);
+				Long start = groupPositions.get(partition);
+				if (end != null && start != null) {
+					groupPositions.put(partition, Math.min(end, Math.max(start, end - lag)));
+				}
+			});
+		});
+	}
+
+	private Map<String, Map<TopicPartition, Long>> positions(Set<String> groups,
+			Function<String, KafkaFuture<Map<TopicPartition, Long>>> request, String what,
+			Map<String, String> groupErrors, long deadline) throws InterruptedException, ExecutionException {
+		Map<String, Map<TopicPartition, Long>> positions = new HashMap<>();
 		for (String group : groups) {
 			try {
-				Map<TopicPartition, OffsetAndMetadata> offsets = await(result.partitionsToOffsetAndMetadata(group),
-						deadline, "the committed offsets of group '" + group + "'");
-				Map<TopicPartition, Long> positions = new HashMap<>();
-				offsets.forEach((partition, offset) -> {
-					if (offset != null) {
-						positions.put(partition, offset.offset());
-					}
-				});
-				committed.put(group, positions);
+				positions.put(group, await(request.apply(group), deadline, String.format(what, group)));
 			}
 			catch (ExecutionException ex) {
 				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
 				if (cause instanceof GroupIdNotFoundException) {
-					committed.put(group, Map.of());
+					positions.put(group, Map.of());
 				}
 				else if (cause instanceof RetriableException) {
 					throw ex;
@@ -344,7 +412,7 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 				}
 			}
 		}
-		return committed;
+		return positions;
 	}
 
 	private Map<String, Set<Integer>> partitionsByTopic(Admin admin, Set<String> topics, long deadline)

@@ -18,7 +18,8 @@ import org.springframework.util.StringUtils;
 /**
  * The groups one client's monitor watches, asked at every refresh: the group of every
  * listener container of the client (with the topics or partitions it reads, known from its
- * configuration) and the groups listed in the settings (known by their commits only).
+ * configuration), the share group of every share-group container of the client, and the
+ * groups listed in the settings (known by their commits only).
  * Containers created or removed at runtime are picked up at the next refresh.
  */
 final class ContainerGroups implements Supplier<Map<String, WatchedGroup>> {
@@ -62,6 +63,12 @@ final class ContainerGroups implements Supplier<Map<String, WatchedGroup>> {
 		Map<String, WatchedGroup> groups = new TreeMap<>();
 		topics.forEach((group, groupTopics) -> groups.put(group,
 				new WatchedGroup(Set.copyOf(groupTopics), Set.copyOf(partitions.get(group)))));
+		for (MessageListenerContainer container : this.containers.shareContainers(this.client)) {
+			String group = container.getGroupId();
+			if (StringUtils.hasText(group)) {
+				groups.putIfAbsent(group, WatchedGroup.SHARE);
+			}
+		}
 		for (String group : this.listed) {
 			if (StringUtils.hasText(group)) {
 				groups.putIfAbsent(group.trim(), WatchedGroup.COMMITTED_ONLY);

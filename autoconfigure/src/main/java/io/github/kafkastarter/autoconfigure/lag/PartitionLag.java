@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param endOffset the partition's end offset (the offset of the next record to be
  * written)
  * @param committedOffset the group's committed offset, or {@code null} when the group has
- * never committed on this partition
+ * never committed on this partition; for a share group, its position: the end offset minus
+ * the records not yet acknowledged, as the broker counts them
  * @param offsetLag end offset minus committed offset; without a commit, end offset minus
  * the partition's earliest offset
  * @param fromEarliest whether {@code offsetLag} counts from the earliest offset because

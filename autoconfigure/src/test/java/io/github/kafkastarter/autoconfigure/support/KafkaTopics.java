@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -30,7 +32,8 @@ public final class KafkaTopics {
 	}
 
 	/**
-	 * Creates a topic and waits until it exists.
+	 * Creates a topic and waits until every partition has a leader: producing to a topic
+	 * the broker is still setting up can make an idempotent producer retry in a loop.
 	 * @param servers the bootstrap servers
 	 * @param topic the topic
 	 * @param partitions the partition count
@@ -43,6 +46,19 @@ public final class KafkaTopics {
 			admin.createTopics(List.of(new NewTopic(topic, partitions, (short) replication).configs(configs)))
 				.all()
 				.get(60, TimeUnit.SECONDS);
+			await()
+				.atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(50))
+				// Just created: the broker may not know the topic yet.
+				.ignoreExceptionsMatching((ex) -> ex instanceof ExecutionException
+						&& ex.getCause() instanceof UnknownTopicOrPartitionException)
+				.until(() -> admin.describeTopics(List.of(topic))
+					.allTopicNames()
+					.get(10, TimeUnit.SECONDS)
+					.get(topic)
+					.partitions()
+					.stream()
+					.allMatch((partition) -> partition.leader() != null && !partition.leader().isEmpty()));
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("Could not create topic " + topic, ex);

@@ -12,7 +12,6 @@ import java.util.function.IntFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -37,22 +36,7 @@ public final class Records {
 	 * @param partitions the partition count
 	 */
 	public static void createTopic(String servers, String topic, int partitions) {
-		try (Admin admin = admin(servers)) {
-			admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
-			org.awaitility.Awaitility.await()
-				.atMost(Duration.ofSeconds(30))
-				.pollInterval(Duration.ofMillis(50))
-				.until(() -> admin.describeTopics(List.of(topic))
-					.allTopicNames()
-					.get(10, TimeUnit.SECONDS)
-					.get(topic)
-					.partitions()
-					.stream()
-					.allMatch((partition) -> partition.leader() != null && !partition.leader().isEmpty()));
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException("Could not create " + topic, ex);
-		}
+		KafkaTopics.create(servers, topic, partitions, 1, Map.of());
 	}
 
 	/**
