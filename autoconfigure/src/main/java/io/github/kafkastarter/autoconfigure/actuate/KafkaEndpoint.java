@@ -3,6 +3,7 @@ package io.github.kafkastarter.autoconfigure.actuate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,7 +29,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
+import org.apache.kafka.clients.admin.DescribeShareGroupsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.ShareGroupDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
@@ -42,6 +45,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.kafka.listener.AbstractShareKafkaMessageListenerContainer;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
@@ -163,43 +167,64 @@ public class KafkaEndpoint implements DisposableBean {
 
 	private Map<String, Map<String, GroupDescriptor>> describeGroups(List<ListenerContainerState> states) {
 		Map<String, Set<String>> groupsByClient = new LinkedHashMap<>();
+		Map<String, Set<String>> shareGroupsByClient = new LinkedHashMap<>();
 		for (ListenerContainerState state : states) {
 			if (state.client() != null && state.groupId() != null && !state.groupId().isEmpty()) {
-				groupsByClient.computeIfAbsent(state.client(), (client) -> new LinkedHashSet<>()).add(state.groupId());
+				// Share groups are not consumer groups: the broker describes them apart.
+				boolean share = this.containers.container(state.id())
+					.filter(AbstractShareKafkaMessageListenerContainer.class::isInstance)
+					.isPresent();
+				(share ? shareGroupsByClient : groupsByClient)
+					.computeIfAbsent(state.client(), (client) -> new LinkedHashSet<>())
+					.add(state.groupId());
 			}
 		}
+		Set<String> allClients = new LinkedHashSet<>(groupsByClient.keySet());
+		allClients.addAll(shareGroupsByClient.keySet());
 		long deadline = System.nanoTime() + this.timeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
-		Map<String, Map<String, KafkaFuture<ConsumerGroupDescription>>> pending = new LinkedHashMap<>();
+		int timeoutMs = (int) Math.min(Integer.MAX_VALUE, this.timeout.toMillis());
+		Map<String, Map<String, KafkaFuture<GroupDescriptor>>> pending = new LinkedHashMap<>();
 		Map<String, Map<String, GroupDescriptor>> described = new LinkedHashMap<>();
 		// Ask every client's cluster first, then wait: clusters answer in parallel.
-		groupsByClient.forEach((client, groups) -> {
+		for (String client : allClients) {
+			Set<String> groups = groupsByClient.getOrDefault(client, Set.of());
+			Set<String> shareGroups = shareGroupsByClient.getOrDefault(client, Set.of());
+			Map<String, KafkaFuture<GroupDescriptor>> futures = new LinkedHashMap<>();
 			try {
-				pending.put(client,
-						admin(client).describeConsumerGroups(groups, new DescribeConsumerGroupsOptions()
-							.timeoutMs((int) Math.min(Integer.MAX_VALUE, this.timeout.toMillis())))
-							.describedGroups());
+				if (!groups.isEmpty()) {
+					admin(client)
+						.describeConsumerGroups(groups, new DescribeConsumerGroupsOptions().timeoutMs(timeoutMs))
+						.describedGroups()
+						.forEach((group, future) -> futures.put(group, future.thenApply(GroupDescriptor::of)));
+				}
+				if (!shareGroups.isEmpty()) {
+					admin(client).describeShareGroups(shareGroups, new DescribeShareGroupsOptions().timeoutMs(timeoutMs))
+						.describedGroups()
+						.forEach((group, future) -> futures.put(group, future.thenApply(GroupDescriptor::ofShare)));
+				}
+				pending.put(client, futures);
 			}
 			catch (RuntimeException ex) {
 				Map<String, GroupDescriptor> failed = new LinkedHashMap<>();
 				groups.forEach((group) -> failed.put(group, GroupDescriptor.failed(group, error(client, ex))));
+				shareGroups.forEach((group) -> failed.put(group, GroupDescriptor.failed(group, error(client, ex))));
 				described.put(client, failed);
 			}
-		});
+		}
 		pending.forEach((client, futures) -> {
 			Map<String, GroupDescriptor> groups = new LinkedHashMap<>();
 			futures.forEach((group, future) -> groups.put(group, await(client, group, future, deadline)));
 			described.put(client, groups);
 		});
 		Map<String, Map<String, GroupDescriptor>> ordered = new LinkedHashMap<>();
-		groupsByClient.keySet().forEach((client) -> ordered.put(client, described.get(client)));
+		allClients.forEach((client) -> ordered.put(client, described.get(client)));
 		return ordered;
 	}
 
-	private GroupDescriptor await(String client, String group, KafkaFuture<ConsumerGroupDescription> future,
-			long deadline) {
+	private GroupDescriptor await(String client, String group, KafkaFuture<GroupDescriptor> future, long deadline) {
 		try {
 			long remaining = Math.max(0, deadline - System.nanoTime());
-			return GroupDescriptor.of(future.get(remaining, TimeUnit.NANOSECONDS));
+			return future.get(remaining, TimeUnit.NANOSECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -352,11 +377,11 @@ public class KafkaEndpoint implements DisposableBean {
 	}
 
 	/**
-	 * One consumer group, as the broker describes it.
+	 * One consumer or share group, as the broker describes it.
 	 *
 	 * @param groupId the group
 	 * @param state the group's state ({@code Stable}, {@code PreparingRebalance}, ...)
-	 * @param type {@code Consumer} (KIP-848) or {@code Classic}
+	 * @param type {@code Consumer} (KIP-848), {@code Classic} or {@code Share} (KIP-932)
 	 * @param coordinator the coordinator broker, {@code host:port (id n)}
 	 * @param assignor the partition assignor
 	 * @param members the members and their assignments
@@ -367,13 +392,30 @@ public class KafkaEndpoint implements DisposableBean {
 			@Nullable String error) {
 
 		static GroupDescriptor of(ConsumerGroupDescription group) {
-			Node coordinator = group.coordinator();
 			return new GroupDescriptor(group.groupId(), String.valueOf(group.groupState()),
-					String.valueOf(group.type()),
-					(coordinator != null && !coordinator.isEmpty())
-							? coordinator.host() + ":" + coordinator.port() + " (id " + coordinator.idString() + ")"
-							: null,
-					group.partitionAssignor(), group.members().stream().map(MemberDescriptor::of).toList(), null);
+					String.valueOf(group.type()), describe(group.coordinator()), group.partitionAssignor(),
+					group.members().stream().map(MemberDescriptor::of).toList(), null);
+		}
+
+		private static @Nullable String describe(@Nullable Node coordinator) {
+			return (coordinator != null && !coordinator.isEmpty())
+					? coordinator.host() + ":" + coordinator.port() + " (id " + coordinator.idString() + ")" : null;
+		}
+
+		private static List<String> sorted(Collection<TopicPartition> partitions) {
+			List<String> names = new ArrayList<>(partitions.stream().map(TopicPartition::toString).toList());
+			names.sort(null);
+			return names;
+		}
+
+		static GroupDescriptor ofShare(ShareGroupDescription group) {
+			List<MemberDescriptor> members = group.members()
+				.stream()
+				.map((member) -> new MemberDescriptor(member.consumerId(), null, member.clientId(), member.host(),
+						sorted(member.assignment().topicPartitions())))
+				.toList();
+			return new GroupDescriptor(group.groupId(), String.valueOf(group.groupState()), "Share",
+					describe(group.coordinator()), null, members, null);
 		}
 
 		static GroupDescriptor failed(String groupId, String error) {
@@ -395,11 +437,8 @@ public class KafkaEndpoint implements DisposableBean {
 			List<String> assignment) {
 
 		static MemberDescriptor of(MemberDescription member) {
-			List<String> assignment = new ArrayList<>(
-					member.assignment().topicPartitions().stream().map(TopicPartition::toString).toList());
-			assignment.sort(null);
 			return new MemberDescriptor(member.consumerId(), member.groupInstanceId().orElse(null),
-					member.clientId(), member.host(), assignment);
+					member.clientId(), member.host(), GroupDescriptor.sorted(member.assignment().topicPartitions()));
 		}
 
 	}

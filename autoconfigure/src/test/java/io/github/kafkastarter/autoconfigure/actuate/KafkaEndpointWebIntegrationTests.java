@@ -134,6 +134,16 @@ class KafkaEndpointWebIntegrationTests {
 		await().atMost(PATIENCE).untilAsserted(() -> assertThat(get("/actuator/kafka").json()
 			.<List<String>>read("$.consumerGroups.default['endpoint-paced-group'].members[*].assignment[*]"))
 			.containsExactly("endpoint-paced-0"));
+		// A share group is described as one, not reported as a consumer group that is missing.
+		await().atMost(PATIENCE).untilAsserted(() -> {
+			var groups = get("/actuator/kafka").json();
+			assertThat(groups.<String>read("$.consumerGroups.default['endpoint-share-group'].type")).isEqualTo("Share");
+			assertThat(groups.<Map<String, Object>>read("$.consumerGroups.default['endpoint-share-group']"))
+				.doesNotContainKey("error");
+			assertThat(groups.<List<String>>read(
+					"$.consumerGroups.default['endpoint-share-group'].members[*].assignment[*]"))
+				.containsExactly("endpoint-share-0");
+		});
 		assertThat(json.<String>read("$.lag.default.groups[0].groupId")).isEqualTo("endpoint-paced-group");
 		assertThat(json.<String>read("$.lag.default.groups[0].status")).isEqualTo("OK");
 	}
@@ -177,6 +187,11 @@ class KafkaEndpointWebIntegrationTests {
 		}
 
 		@Bean
+		NewTopic endpointShare() {
+			return new NewTopic("endpoint-share", 1, (short) 1);
+		}
+
+		@Bean
 		ConsumerLagMonitors consumerLagMonitors() {
 			StubLagMonitor monitor = new StubLagMonitor("default");
 			monitor.group("endpoint-paced-group", LagStatus.OK, 0, 0);
@@ -196,6 +211,11 @@ class KafkaEndpointWebIntegrationTests {
 
 		@KafkaListener(id = "endpoint-stoppable", topics = "endpoint-stoppable", groupId = "endpoint-stoppable-group")
 		void stoppable(String value) {
+		}
+
+		@KafkaListener(id = "endpoint-share", topics = "endpoint-share", groupId = "endpoint-share-group",
+				containerFactory = "shareKafkaListenerContainerFactory")
+		void shared(String value) {
 		}
 
 	}
