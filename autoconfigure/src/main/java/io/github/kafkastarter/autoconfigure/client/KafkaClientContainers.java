@@ -70,15 +70,7 @@ public final class KafkaClientContainers implements KafkaClientCustomizer {
 	 * @return its containers (the concurrent ones, not their children; no share-group ones)
 	 */
 	public List<MessageListenerContainer> containers(String client) {
-		List<MessageListenerContainer> result = new ArrayList<>();
-		synchronized (this.clients) {
-			this.clients.forEach((container, name) -> {
-				if (name.equals(client)) {
-					result.add(container);
-				}
-			});
-		}
-		return result;
+		return of(this.clients, client);
 	}
 
 	/**
@@ -87,9 +79,14 @@ public final class KafkaClientContainers implements KafkaClientCustomizer {
 	 * @return its share-group containers
 	 */
 	public List<MessageListenerContainer> shareContainers(String client) {
+		return of(this.shareClients, client);
+	}
+
+	private static List<MessageListenerContainer> of(Map<MessageListenerContainer, String> containers,
+			String client) {
 		List<MessageListenerContainer> result = new ArrayList<>();
-		synchronized (this.shareClients) {
-			this.shareClients.forEach((container, name) -> {
+		synchronized (containers) {
+			containers.forEach((container, name) -> {
 				if (name.equals(client)) {
 					result.add(container);
 				}
