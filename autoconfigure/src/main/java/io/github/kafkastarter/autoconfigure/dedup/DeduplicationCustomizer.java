@@ -1,10 +1,9 @@
 package io.github.kafkastarter.autoconfigure.dedup;
 
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
+import io.github.kafkastarter.autoconfigure.client.InterceptorClasses;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
 import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
@@ -12,7 +11,6 @@ import io.github.kafkastarter.autoconfigure.reliability.ListenerReliabilitySetti
 import io.github.kafkastarter.autoconfigure.reliability.ProducerProfile;
 import io.github.kafkastarter.autoconfigure.reliability.ProducerReliabilityProperties;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +52,8 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer {
 			// third of the throughput of 100-byte records) would buy little.
 			return;
 		}
-		List<Object> classes = new ArrayList<>(configured(configs.get(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG)));
-		if (classes.contains(RecordIdInterceptor.class) || classes.contains(RecordIdInterceptor.class.getName())) {
+		List<Object> classes = InterceptorClasses.of(configs.get(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG));
+		if (classes.stream().anyMatch((configured) -> InterceptorClasses.is(configured, RecordIdInterceptor.class))) {
 			return;
 		}
 		// Last, so an interceptor of the application may set its own id first.
@@ -131,22 +129,6 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer {
 				return false;
 			}
 		}
-	}
-
-	private static Collection<?> configured(@Nullable Object value) {
-		if (value == null) {
-			return List.of();
-		}
-		if (value instanceof Collection<?> collection) {
-			return collection;
-		}
-		if (value instanceof String names) {
-			return StringUtils.commaDelimitedListToSet(names.replace(" ", ""))
-				.stream()
-				.filter(StringUtils::hasLength)
-				.toList();
-		}
-		return List.of(value);
 	}
 
 }

@@ -1,7 +1,6 @@
 package io.github.kafkastarter.autoconfigure.interceptor;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -9,10 +8,11 @@ import java.util.Map;
 import java.util.Set;
 
 import io.github.kafkastarter.autoconfigure.client.ClientScopedBeans;
+import io.github.kafkastarter.autoconfigure.client.InterceptorClasses;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.consumer.ConsumerInterceptor;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerInterceptor;
 import org.jspecify.annotations.Nullable;
 
@@ -24,7 +24,6 @@ import org.springframework.kafka.listener.BatchInterceptor;
 import org.springframework.kafka.listener.CompositeBatchInterceptor;
 import org.springframework.kafka.listener.CompositeRecordInterceptor;
 import org.springframework.kafka.listener.RecordInterceptor;
-import org.springframework.util.StringUtils;
 
 /**
  * Applies the application's interceptor beans to every client: producer and consumer
@@ -103,30 +102,14 @@ final class InterceptorClientCustomizer implements KafkaClientCustomizer {
 			KafkaClient client, Class<T> type) {
 		List<Object> classes = new ArrayList<>();
 		classes.add(chainClass);
-		for (Object configured : configuredClasses(current.get(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG))) {
-			if (!chainClass.equals(configured) && !chainClass.getName().equals(configured)) {
+		for (Object configured : InterceptorClasses.of(current.get(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG))) {
+			if (!InterceptorClasses.is(configured, chainClass)) {
 				classes.add(configured);
 			}
 		}
 		InterceptorChain<T> chain = new InterceptorChain<>(client.name(),
 				() -> ClientScopedBeans.forClient(this.beanFactory, type, client.name()));
 		return Map.of(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, classes, chainKey, chain);
-	}
-
-	private static Collection<?> configuredClasses(@Nullable Object value) {
-		if (value == null) {
-			return List.of();
-		}
-		if (value instanceof Collection<?> collection) {
-			return collection;
-		}
-		if (value instanceof String names) {
-			return StringUtils.commaDelimitedListToSet(names.replace(" ", ""))
-				.stream()
-				.filter(StringUtils::hasLength)
-				.toList();
-		}
-		return List.of(value);
 	}
 
 }

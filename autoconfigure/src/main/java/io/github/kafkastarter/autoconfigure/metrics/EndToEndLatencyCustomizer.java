@@ -1,18 +1,16 @@
 package io.github.kafkastarter.autoconfigure.metrics;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
+import io.github.kafkastarter.autoconfigure.client.InterceptorClasses;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
-import org.springframework.util.StringUtils;
 
 /**
  * Adds {@link EndToEndLatencyInterceptor} to the {@code interceptor.classes} of every
@@ -39,8 +37,8 @@ final class EndToEndLatencyCustomizer implements KafkaClientCustomizer {
 		}
 		Map<String, Object> configs = factory.getConfigurationProperties();
 		List<Object> classes = new ArrayList<>();
-		for (Object configured : configuredClasses(configs.get(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG))) {
-			if (!isOurs(configured)) {
+		for (Object configured : InterceptorClasses.of(configs.get(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG))) {
+			if (!InterceptorClasses.is(configured, EndToEndLatencyInterceptor.class)) {
 				classes.add(configured);
 			}
 		}
@@ -48,27 +46,6 @@ final class EndToEndLatencyCustomizer implements KafkaClientCustomizer {
 		factory.updateConfigs(Map.of(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, classes,
 				EndToEndLatencyInterceptor.METERS_CONFIG,
 				new EndToEndLatencyMeters(this.registry, client.name(), this.distribution)));
-	}
-
-	private static boolean isOurs(Object configured) {
-		return EndToEndLatencyInterceptor.class.equals(configured)
-				|| EndToEndLatencyInterceptor.class.getName().equals(configured);
-	}
-
-	private static Collection<?> configuredClasses(@Nullable Object value) {
-		if (value == null) {
-			return List.of();
-		}
-		if (value instanceof Collection<?> collection) {
-			return collection;
-		}
-		if (value instanceof String names) {
-			return StringUtils.commaDelimitedListToSet(names.replace(" ", ""))
-				.stream()
-				.filter(StringUtils::hasLength)
-				.toList();
-		}
-		return List.of(value);
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -233,9 +234,9 @@ class ConsumerLagIntegrationTests {
 		}
 
 		@KafkaListener(id = "status-slow", topics = "status-slow", properties = "max.poll.records=1")
-		void slow(String value) throws InterruptedException {
-			// Simulated work that takes longer than records arrive.
-			Thread.sleep(100);
+		void slow(String value) {
+			// Work that takes longer than records arrive: the slowness is the scenario.
+			Records.simulatedIo(Duration.ofMillis(100));
 		}
 
 	}
