@@ -49,7 +49,7 @@ public class InMemoryProcessedRecordStore implements ProcessedRecordStore {
 		long now = this.clock.millis();
 		synchronized (entries) {
 			entries.expire(now);
-			Entry entry = entries.get(recordId);
+			Mark entry = entries.get(recordId);
 			if (entry != null) {
 				if (entry.processed) {
 					return Claim.PROCESSED;
@@ -60,7 +60,7 @@ public class InMemoryProcessedRecordStore implements ProcessedRecordStore {
 				// The claim's holder never finished: take it over.
 				entries.remove(recordId);
 			}
-			entries.put(recordId, new Entry(false, now));
+			entries.put(recordId, new Mark(false, now));
 			return Claim.ACQUIRED;
 		}
 	}
@@ -72,7 +72,7 @@ public class InMemoryProcessedRecordStore implements ProcessedRecordStore {
 		synchronized (entries) {
 			// Re-inserted, so that the map stays in the order ids expire.
 			entries.remove(recordId);
-			entries.put(recordId, new Entry(true, now));
+			entries.put(recordId, new Mark(true, now));
 		}
 	}
 
@@ -80,7 +80,7 @@ public class InMemoryProcessedRecordStore implements ProcessedRecordStore {
 	public void release(String group, String recordId) {
 		Group entries = group(group);
 		synchronized (entries) {
-			Entry entry = entries.get(recordId);
+			Mark entry = entries.get(recordId);
 			if (entry != null && !entry.processed) {
 				entries.remove(recordId);
 			}
@@ -106,20 +106,20 @@ public class InMemoryProcessedRecordStore implements ProcessedRecordStore {
 		return this.groups.computeIfAbsent(group, (name) -> new Group());
 	}
 
-	private record Entry(boolean processed, long at) {
+	private record Mark(boolean processed, long at) {
 	}
 
-	private final class Group extends LinkedHashMap<String, Entry> {
+	private final class Group extends LinkedHashMap<String, Mark> {
 
 		@Override
-		protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+		protected boolean removeEldestEntry(Map.Entry<String, Mark> eldest) {
 			return size() > InMemoryProcessedRecordStore.this.maxEntries;
 		}
 
 		void expire(long now) {
-			Iterator<Entry> iterator = values().iterator();
+			Iterator<Mark> iterator = values().iterator();
 			while (iterator.hasNext()) {
-				Entry entry = iterator.next();
+				Mark entry = iterator.next();
 				long age = now - entry.at;
 				if (age < InMemoryProcessedRecordStore.this.retentionMillis) {
 					return;
