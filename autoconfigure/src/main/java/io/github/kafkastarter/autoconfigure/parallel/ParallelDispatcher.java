@@ -2,39 +2,69 @@ package io.github.kafkastarter.autoconfigure.parallel;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.kafka.listener.MessageListenerContainer;
-import org.springframework.kafka.support.Acknowledgment;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 
 /**
- * The engine of one parallel listener: accepts records on the consumer threads, runs them
- * on a bounded pool of workers (one at a time per key, or per partition, when ordered),
- * tracks per partition the watermark below which every record is finished, pauses the
- * listener's partitions when too many records are in flight and resumes them when half
- * are done.
+ * The engine of one parallel listener. The container's consumers hand it records; it runs
+ * them on a bounded pool of workers (one at a time per key, or not ordered at all), tracks
+ * per partition the watermark below which every record is finished, and commits that
+ * watermark itself, on the consumer thread, right before a poll.
  * <p>
- * The consumer never waits for a worker: it keeps polling while records are in flight, so
- * a slow record cannot make it miss {@code max.poll.interval.ms}.
+ * Memory is bounded by what it holds, not by what runs: a record counts from the moment it
+ * is taken until the watermark passes it, finished or not. When the records held reach the
+ * pause threshold, every consumer pauses its partitions before its next poll; when they
+ * fall to the resume threshold, the workers wake the consumers, which resume them. A
+ * partition whose oldest record does not finish (a hung handler, a long back-off) is paused
+ * on its own once enough finished records wait behind it, so it cannot fill the listener.
+ * <p>
+ * The consumers never wait for a worker: they keep polling while records run, so a slow
+ * record cannot make them miss {@code max.poll.interval.ms}.
  */
 final class ParallelDispatcher {
 
 	private static final Logger logger = LoggerFactory.getLogger(ParallelDispatcher.class);
+
+	private static final ClassValue<Boolean> VALUE_EQUALITY = new ClassValue<>() {
+
+		@Override
+		protected Boolean computeValue(Class<?> type) {
+			if (type.isArray()) {
+				return false;
+			}
+			try {
+				return type.getMethod("equals", Object.class).getDeclaringClass() != Object.class
+						&& type.getMethod("hashCode").getDeclaringClass() != Object.class;
+			}
+			catch (NoSuchMethodException ex) {
+				return false;
+			}
+		}
+
+	};
 
 	private final String listenerId;
 
@@ -42,17 +72,29 @@ final class ParallelDispatcher {
 
 	private final int maxInFlight;
 
-	private final ThreadPoolExecutor workers;
+	private final ExecutorService workers;
 
 	private final RecordProcessor processor;
+
+	private final long commitIntervalNanos;
 
 	private final Map<TopicPartition, PartitionProgress> partitions = new ConcurrentHashMap<>();
 
 	private final Map<Object, Lane> lanes = new ConcurrentHashMap<>();
 
-	private final AtomicInteger inFlight = new AtomicInteger();
+	private final List<ConsumerState> consumers = new CopyOnWriteArrayList<>();
 
-	private final AtomicInteger peakInFlight = new AtomicInteger();
+	private final ThreadLocal<ConsumerState> currentConsumer = new ThreadLocal<>();
+
+	private final Set<Class<?>> warnedKeyTypes = ConcurrentHashMap.newKeySet();
+
+	// Records taken and not yet passed by the watermark: what the listener holds in memory.
+	private final AtomicInteger held = new AtomicInteger();
+
+	private final AtomicInteger peakHeld = new AtomicInteger();
+
+	// Records taken and neither finished nor given up.
+	private final AtomicInteger unfinished = new AtomicInteger();
 
 	private final AtomicInteger running = new AtomicInteger();
 
@@ -60,47 +102,54 @@ final class ParallelDispatcher {
 
 	private final AtomicLong finishedCount = new AtomicLong();
 
-	private final Object pauseLock = new Object();
+	private final AtomicLong commitFailures = new AtomicLong();
 
-	private final Set<TopicPartition> pausedByUs = new HashSet<>();
+	private final AtomicBoolean commitFailureLogged = new AtomicBoolean();
 
-	private final Set<TopicPartition> staleRequests = new HashSet<>();
-
-	private volatile boolean paused;
+	private volatile boolean full;
 
 	private volatile int pauseAt;
 
 	private volatile int resumeAt;
 
-	private volatile @Nullable MessageListenerContainer container;
+	private volatile int partitionPauseAt;
+
+	private volatile int partitionResumeAt;
+
+	private volatile @Nullable ConcurrentMessageListenerContainer<?, ?> container;
 
 	ParallelDispatcher(String listenerId, ParallelListenerSettings settings, RecordProcessor processor,
-			boolean virtualThreads) {
+			ExecutorService workers) {
 		this.listenerId = listenerId;
 		this.ordering = settings.getOrdering();
 		this.maxInFlight = settings.effectiveMaxInFlight();
 		this.processor = processor;
-		int concurrency = settings.getConcurrency();
-		this.workers = new ThreadPoolExecutor(concurrency, concurrency, 60, TimeUnit.SECONDS,
-				new LinkedBlockingQueue<>(), WorkerThreads.factory(listenerId + "-worker-", virtualThreads));
-		this.workers.allowCoreThreadTimeOut(true);
-		this.pauseAt = this.maxInFlight;
-		this.resumeAt = this.maxInFlight / 2;
+		this.workers = workers;
+		this.commitIntervalNanos = Math.max(1, settings.getCommitInterval().toNanos());
+		thresholds(1, 1);
 	}
 
 	/**
-	 * Binds the dispatcher to the container it serves and sizes the pause threshold: every
-	 * consumer of the container may still deliver the rest of one poll after the pause is
-	 * requested, so the pause comes early enough for that to fit under the limit.
+	 * Binds the dispatcher to the container it serves and sizes its thresholds: every
+	 * consumer of the container may still deliver one poll after it last saw the listener
+	 * below the pause threshold, so the threshold leaves room for that under the limit.
 	 * @param container the (parent) container
 	 * @param consumers how many consumers the container runs
 	 * @param maxPollRecords the consumers' {@code max.poll.records}
 	 */
-	void bind(MessageListenerContainer container, int consumers, int maxPollRecords) {
+	void bind(ConcurrentMessageListenerContainer<?, ?> container, int consumers, int maxPollRecords) {
 		this.container = container;
+		thresholds(consumers, maxPollRecords);
+	}
+
+	private void thresholds(int consumers, int maxPollRecords) {
 		int headroom = consumers * maxPollRecords;
 		this.pauseAt = Math.max(1, this.maxInFlight - headroom);
 		this.resumeAt = Math.max(0, Math.min(this.pauseAt - 1, this.maxInFlight / 2));
+		// Below the resume threshold, so that one partition held up by its oldest record
+		// cannot keep the others from resuming.
+		this.partitionPauseAt = Math.max(1, Math.min(this.resumeAt, this.maxInFlight / 4));
+		this.partitionResumeAt = this.partitionPauseAt / 2;
 	}
 
 	/**
@@ -114,49 +163,332 @@ final class ParallelDispatcher {
 		return Math.max(1, Math.min(configured, this.maxInFlight / (4 * consumers)));
 	}
 
+	// --- On a consumer thread
+
 	/**
-	 * Takes a record, on a consumer thread.
+	 * Takes a record, on a consumer thread. Never refuses one: the thresholds leave room for
+	 * the rest of a poll.
 	 * @param record the record
-	 * @param ack its acknowledgment, called once it and every record before it in its
-	 * partition are finished
-	 * @return {@code false} if the listener is full and the record must be delivered again
-	 * later
+	 * @param consumer the consumer that polled it
 	 */
-	boolean offer(ConsumerRecord<?, ?> record, Acknowledgment ack) {
-		// Reserve a slot first: the container's consumers offer concurrently.
-		int before = this.inFlight.getAndUpdate((count) -> (count < this.maxInFlight) ? count + 1 : count);
-		if (before >= this.maxInFlight) {
-			requestPause();
-			return false;
-		}
-		take(record, ack, null, before + 1);
-		return true;
+	void offer(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer) {
+		take(record, consumer, null);
 	}
 
 	/**
-	 * Takes a record that failed on the consumer thread, before it reached the listener
-	 * (a deserialization failure): it goes through the error handler on a worker, in its
-	 * key's order, and counts as done once handled. Always taken, even when full: the
-	 * container has no way to deliver it again.
+	 * Takes a record that failed on the consumer thread, before it reached the listener (a
+	 * deserialization failure): it goes through the error handler on a worker, in its key's
+	 * order, and counts as finished once handled, like any other record.
 	 * @param record the record
 	 * @param failure why it failed
+	 * @param consumer the consumer that polled it
 	 */
-	void offerFailed(ConsumerRecord<?, ?> record, Exception failure) {
-		take(record, null, failure, this.inFlight.incrementAndGet());
+	void offerFailed(ConsumerRecord<?, ?> record, Exception failure, Consumer<?, ?> consumer) {
+		take(record, consumer, failure);
 	}
 
-	private void take(ConsumerRecord<?, ?> record, @Nullable Acknowledgment ack, @Nullable Exception failure,
-			int now) {
-		this.peakInFlight.accumulateAndGet(now, Math::max);
-		TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-		PartitionProgress progress = this.partitions.computeIfAbsent(partition, PartitionProgress::new);
-		Task task = new Task(record, progress, progress.accept(record.offset(), ack), laneKey(record, partition),
-				failure);
-		dispatch(task);
+	private void take(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer, @Nullable Exception failure) {
+		ConsumerState state = stateFor(consumer);
+		state.polled();
+		PartitionProgress progress = state.progress(record.topic(), record.partition());
+		long sequence = progress.take(record.offset());
+		int now = this.held.incrementAndGet();
+		this.peakHeld.accumulateAndGet(now, Math::max);
+		this.unfinished.incrementAndGet();
 		if (now >= this.pauseAt) {
-			requestPause();
+			this.full = true;
+		}
+		dispatch(new Task(record, progress, sequence, laneKey(record, progress.partition()), failure));
+	}
+
+	/**
+	 * Right before the consumer polls: pauses or resumes its partitions as the records held
+	 * require, and commits the watermarks that moved when the commit interval has passed
+	 * (or the listener went idle).
+	 * @param consumer the consumer
+	 */
+	void beforePoll(Consumer<?, ?> consumer) {
+		ConsumerState state = stateFor(consumer);
+		try {
+			applyPauses(state);
+			commitIfDue(state);
+		}
+		catch (WakeupException ex) {
+			// The wake-up was meant for the poll that follows: pass it on.
+			consumer.wakeup();
+		}
+		state.inPoll.set(true);
+		// A worker may have changed what is needed after it was applied, and found the
+		// consumer not polling yet: look again now that wake-ups reach it.
+		if (needsAttention(state)) {
+			state.wake();
 		}
 	}
+
+	/**
+	 * The consumer finished a poll and handed its records over.
+	 * @param consumer the consumer
+	 */
+	void afterPoll(Consumer<?, ?> consumer) {
+		ConsumerState state = this.currentConsumer.get();
+		if (state != null) {
+			state.polled();
+		}
+	}
+
+	/**
+	 * Partitions were assigned, on the consumer thread inside its poll: when the listener is
+	 * full they are paused before the poll fetches from them.
+	 * @param consumer the consumer
+	 * @param assigned the partitions
+	 */
+	void assigned(Consumer<?, ?> consumer, Collection<TopicPartition> assigned) {
+		if (assigned.isEmpty() || !isFull()) {
+			return;
+		}
+		ConsumerState state = stateFor(consumer);
+		consumer.pause(assigned);
+		state.pausedByUs.addAll(assigned);
+	}
+
+	/**
+	 * Partitions are going away (rebalance or stop), on the consumer thread: waits, up to
+	 * the deadline, for their records, then commits their final watermark before giving
+	 * them up. Records still unfinished are abandoned: the next owner processes them again.
+	 * @param consumer the consumer
+	 * @param revoked the partitions
+	 * @param deadlineNanos the deadline, in {@link System#nanoTime()} terms
+	 * @param commit whether the watermark may still be committed (not when the partitions
+	 * were lost)
+	 */
+	void revoke(Consumer<?, ?> consumer, Collection<TopicPartition> revoked, long deadlineNanos, boolean commit) {
+		ConsumerState state = stateFor(consumer);
+		// Rebalance callbacks run inside the poll: no wake-up may reach the commit below.
+		state.inPoll.set(false);
+		state.forgetPartitions();
+		Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+		for (TopicPartition partition : revoked) {
+			state.pausedByUs.remove(partition);
+			PartitionProgress progress = this.partitions.get(partition);
+			if (progress == null) {
+				continue;
+			}
+			boolean drained;
+			try {
+				drained = progress.awaitDrained(deadlineNanos);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				drained = false;
+			}
+			long watermark = progress.watermark();
+			if (commit && watermark >= 0) {
+				offsets.put(partition, new OffsetAndMetadata(watermark));
+			}
+			int unreleased = progress.held();
+			release(progress.revoke());
+			this.partitions.remove(partition, progress);
+			if (!drained) {
+				logger.warn("Parallel listener {} gave up {} with {} record(s) from offset {} not finished; they were "
+						+ "not committed and will be processed again by the partition's next owner", this.listenerId,
+						partition, unreleased, watermark);
+			}
+		}
+		boolean woken = false;
+		if (!offsets.isEmpty()) {
+			woken = commitBeforeRevocation(consumer, offsets);
+		}
+		ConcurrentMessageListenerContainer<?, ?> container = this.container;
+		if (container != null && container.isRunning()) {
+			// A rebalance inside a poll, which goes on after this: let it return rather than
+			// wait if something changed. (When the container stops, the consumer is leaving
+			// the group: a wake-up would only interrupt that.)
+			state.inPoll.set(true);
+			if (woken || needsAttention(state)) {
+				state.wake();
+			}
+		}
+	}
+
+	private boolean commitBeforeRevocation(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets) {
+		boolean woken = false;
+		for (int attempt = 1;; attempt++) {
+			try {
+				consumer.commitSync(offsets);
+				return woken;
+			}
+			catch (WakeupException ex) {
+				// Meant for the poll (the container's own wake-up, as workers do not wake a
+				// consumer in a rebalance callback): commit, then pass it on.
+				woken = true;
+				if (attempt == 3) {
+					logger.warn("Parallel listener {} could not commit {} before giving the partitions up (woken up "
+							+ "{} times); the records after the last commit will be processed again", this.listenerId,
+							offsets, attempt);
+					return true;
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Parallel listener {} could not commit {} before giving the partitions up ({}); the "
+						+ "records after the last commit will be processed again", this.listenerId, offsets,
+						ex.toString());
+				return woken;
+			}
+		}
+	}
+
+	private void applyPauses(ConsumerState state) {
+		Consumer<?, ?> consumer = state.consumer;
+		if (!isFull() && state.pausedByUs.isEmpty() && !anyPartitionHeldUp()) {
+			return;
+		}
+		boolean full = isFull();
+		Set<TopicPartition> assignment = consumer.assignment();
+		Set<TopicPartition> paused = consumer.paused();
+		List<TopicPartition> toPause = new ArrayList<>();
+		List<TopicPartition> toResume = new ArrayList<>();
+		state.pausedByUs.retainAll(assignment);
+		for (TopicPartition partition : assignment) {
+			PartitionProgress progress = this.partitions.get(partition);
+			boolean heldUp = progress != null && heldUp(progress);
+			if (full || heldUp) {
+				state.pausedByUs.add(partition);
+				if (!paused.contains(partition)) {
+					toPause.add(partition);
+				}
+			}
+			else if (state.pausedByUs.contains(partition) && !pauseRequested(partition)) {
+				// Not while the container wants it paused too: it would not resume it later,
+				// as it found it paused already.
+				state.pausedByUs.remove(partition);
+				if (paused.contains(partition)) {
+					toResume.add(partition);
+				}
+			}
+		}
+		if (!toPause.isEmpty()) {
+			consumer.pause(toPause);
+			logger.debug("Parallel listener {} paused {} with {} records held", this.listenerId, toPause,
+					this.held.get());
+		}
+		if (!toResume.isEmpty()) {
+			consumer.resume(toResume);
+			logger.debug("Parallel listener {} resumed {} with {} records held", this.listenerId, toResume,
+					this.held.get());
+		}
+	}
+
+	private boolean anyPartitionHeldUp() {
+		for (PartitionProgress progress : this.partitions.values()) {
+			if (progress.isPausedForHead() || progress.finishedHeld() >= this.partitionPauseAt) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private boolean heldUp(PartitionProgress progress) {
+		int waiting = progress.finishedHeld();
+		boolean heldUp = progress.isPausedForHead() ? waiting > this.partitionResumeAt
+				: waiting >= this.partitionPauseAt;
+		progress.pausedForHead(heldUp);
+		return heldUp;
+	}
+
+	private boolean isFull() {
+		if (this.full && this.held.get() <= this.resumeAt) {
+			this.full = false;
+		}
+		return this.full || this.held.get() >= this.pauseAt;
+	}
+
+	private boolean pauseRequested(TopicPartition partition) {
+		ConcurrentMessageListenerContainer<?, ?> container = this.container;
+		if (container == null) {
+			return false;
+		}
+		if (container.isPauseRequested()) {
+			return true;
+		}
+		for (KafkaMessageListenerContainer<?, ?> child : container.getContainers()) {
+			if (child.isPauseRequested() || child.isPartitionPauseRequested(partition)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private void commitIfDue(ConsumerState state) {
+		long now = System.nanoTime();
+		if (!state.commitSoon && now - state.lastCommitNanos < this.commitIntervalNanos) {
+			return;
+		}
+		state.commitSoon = false;
+		state.lastCommitNanos = now;
+		Map<TopicPartition, OffsetAndMetadata> offsets = null;
+		for (TopicPartition partition : state.consumer.assignment()) {
+			PartitionProgress progress = this.partitions.get(partition);
+			long watermark = (progress != null) ? progress.commitDue() : -1;
+			if (watermark >= 0) {
+				if (offsets == null) {
+					offsets = new HashMap<>();
+				}
+				offsets.put(partition, new OffsetAndMetadata(watermark));
+			}
+		}
+		if (offsets != null) {
+			state.consumer.commitAsync(offsets, this::committed);
+		}
+	}
+
+	private void committed(Map<TopicPartition, OffsetAndMetadata> offsets, @Nullable Exception failure) {
+		if (failure == null) {
+			return;
+		}
+		this.commitFailures.incrementAndGet();
+		offsets.forEach((partition, offset) -> {
+			PartitionProgress progress = this.partitions.get(partition);
+			if (progress != null) {
+				progress.commitFailed(offset.offset());
+			}
+		});
+		if (this.commitFailureLogged.compareAndSet(false, true)) {
+			logger.warn("Parallel listener {} could not commit {} ({}); it tries again at the next commit and "
+					+ "logs no more such failures until one succeeds", this.listenerId, offsets, failure.toString());
+		}
+	}
+
+	private boolean needsAttention(ConsumerState state) {
+		if (state.commitSoon) {
+			return true;
+		}
+		if (state.pausedByUs.isEmpty()) {
+			return false;
+		}
+		if (!isFull()) {
+			for (TopicPartition partition : state.pausedByUs) {
+				PartitionProgress progress = this.partitions.get(partition);
+				if (progress == null || !progress.isPausedForHead()
+						|| progress.finishedHeld() <= this.partitionResumeAt) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	private ConsumerState stateFor(Consumer<?, ?> consumer) {
+		ConsumerState state = this.currentConsumer.get();
+		if (state == null || state.consumer != consumer) {
+			state = new ConsumerState(consumer);
+			this.currentConsumer.set(state);
+			this.consumers.removeIf((known) -> !known.thread.isAlive() || known.thread == Thread.currentThread());
+			this.consumers.add(state);
+		}
+		return state;
+	}
+
+	// --- Dispatching and finishing, on any thread
 
 	private @Nullable Object laneKey(ConsumerRecord<?, ?> record, TopicPartition partition) {
 		return switch (this.ordering) {
@@ -168,9 +500,26 @@ final class ParallelDispatcher {
 					// Records without a key were never promised an order.
 					yield null;
 				}
-				yield new KeyInPartition(partition, (key instanceof byte[] bytes) ? ByteBuffer.wrap(bytes) : key);
+				if (key instanceof byte[] bytes) {
+					yield new KeyInPartition(partition, ByteBuffer.wrap(bytes));
+				}
+				if (!VALUE_EQUALITY.get(key.getClass())) {
+					// Two records of one key would be two keys: keep the partition's order.
+					warnKeyType(key.getClass());
+					yield partition;
+				}
+				yield new KeyInPartition(partition, key);
 			}
 		};
+	}
+
+	private void warnKeyType(Class<?> type) {
+		if (this.warnedKeyTypes.add(type)) {
+			logger.warn("Parallel listener {} receives keys of type {}, which has no equals/hashCode of its own: "
+					+ "records cannot be ordered by key, so they are processed in partition order. Give the key "
+					+ "type value equality (a record, or equals and hashCode) to process its keys in parallel",
+					this.listenerId, type.getName());
+		}
 	}
 
 	private void dispatch(Task task) {
@@ -201,128 +550,51 @@ final class ParallelDispatcher {
 		return next[0];
 	}
 
-	private void requestPause() {
-		MessageListenerContainer container = this.container;
-		if (container == null || this.paused) {
-			return;
+	private void complete(Task task, boolean finished) {
+		PartitionProgress progress = task.progress;
+		int released = 0;
+		if (finished) {
+			released = progress.finished(task.sequence);
+			this.finishedCount.incrementAndGet();
 		}
-		synchronized (this.pauseLock) {
-			if (this.paused) {
-				return;
-			}
-			this.paused = true;
-			Collection<TopicPartition> assigned = container.getAssignedPartitions();
-			if (assigned != null) {
-				for (TopicPartition partition : assigned) {
-					if (!container.isPartitionPauseRequested(partition)) {
-						container.pausePartition(partition);
-						this.pausedByUs.add(partition);
-					}
-				}
-			}
-			logger.debug("Parallel listener {} paused with {} records in flight", this.listenerId,
-					this.inFlight.get());
+		else {
+			progress.abandoned(task.sequence);
 		}
-		// The workers may have finished everything while the pause was being requested; then
-		// no completion is left to resume it.
-		resumeIfDrained();
-	}
-
-	private void resumeIfDrained() {
-		if (!this.paused || this.inFlight.get() > this.resumeAt) {
-			return;
-		}
-		MessageListenerContainer container = this.container;
-		synchronized (this.pauseLock) {
-			if (!this.paused || this.inFlight.get() > this.resumeAt) {
-				return;
-			}
-			this.paused = false;
-			if (container != null) {
-				this.pausedByUs.forEach(container::resumePartition);
-			}
-			this.pausedByUs.clear();
-		}
-	}
-
-	/**
-	 * Partitions are going away (rebalance or stop), on the consumer thread: waits, up to
-	 * the deadline, for their in-flight records, then acknowledges their final watermark
-	 * so the container commits it before giving them up. Records still unfinished are
-	 * abandoned: the next owner processes them again.
-	 * @param revoked the partitions
-	 * @param deadlineNanos the deadline, in {@link System#nanoTime()} terms
-	 * @param commit whether the watermark may still be committed (not when the partitions
-	 * were lost)
-	 */
-	void revoke(Collection<TopicPartition> revoked, long deadlineNanos, boolean commit) {
-		for (TopicPartition partition : revoked) {
-			PartitionProgress progress = this.partitions.get(partition);
-			if (progress == null) {
-				continue;
-			}
-			boolean drained;
-			try {
-				drained = progress.awaitDrained(deadlineNanos);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				drained = false;
-			}
-			if (commit) {
-				progress.acknowledgeWatermark();
-			}
-			progress.revoke();
-			this.partitions.remove(partition, progress);
-			if (!drained) {
-				logger.warn("Parallel listener {} gave up {} with {} record(s) unfinished; they were not committed "
-						+ "and will be processed again by the partition's next owner", this.listenerId, partition,
-						progress.pendingCount());
+		if (released > 0) {
+			release(released);
+			if (progress.isPausedForHead() && progress.finishedHeld() <= this.partitionResumeAt) {
+				progress.owner().wake();
 			}
 		}
-		synchronized (this.pauseLock) {
-			// A pause request outlives the assignment in the container: drop ours, or the
-			// partition would come back paused with nobody to resume it. Not from here:
-			// resuming wakes the consumer, which is in the middle of its rebalance.
-			for (TopicPartition partition : revoked) {
-				if (this.pausedByUs.remove(partition)) {
-					this.staleRequests.add(partition);
-				}
+		if (this.unfinished.decrementAndGet() == 0) {
+			// Idle: commit what is finished now rather than at the next interval.
+			for (ConsumerState state : this.consumers) {
+				state.commitSoon = true;
+				state.wake();
 			}
 		}
 	}
 
-	/**
-	 * Acknowledges every partition's watermark that moved: called on a short timer; the
-	 * container commits the offsets on its consumer thread.
-	 */
-	void acknowledgeWatermarks() {
-		this.partitions.values().forEach(PartitionProgress::acknowledgeWatermark);
-		resumeIfDrained();
-		dropStaleRequests();
+	private void release(int released) {
+		int now = this.held.addAndGet(-released);
+		if (this.full && now <= this.resumeAt) {
+			this.full = false;
+			this.consumers.forEach(ConsumerState::wake);
+		}
 	}
 
-	private void dropStaleRequests() {
-		MessageListenerContainer container = this.container;
-		if (container == null) {
-			return;
-		}
-		synchronized (this.pauseLock) {
-			for (TopicPartition partition : this.staleRequests) {
-				if (!this.pausedByUs.contains(partition)) {
-					container.resumePartition(partition);
-				}
-			}
-			this.staleRequests.clear();
-		}
-	}
+	// --- Statistics
 
 	int inFlight() {
-		return this.inFlight.get();
+		return this.unfinished.get();
 	}
 
-	int peakInFlight() {
-		return this.peakInFlight.get();
+	int held() {
+		return this.held.get();
+	}
+
+	int peakHeld() {
+		return this.peakHeld.get();
 	}
 
 	int running() {
@@ -337,12 +609,16 @@ final class ParallelDispatcher {
 		return this.finishedCount.get();
 	}
 
+	long commitFailures() {
+		return this.commitFailures.get();
+	}
+
 	int maxInFlight() {
 		return this.maxInFlight;
 	}
 
 	boolean isPaused() {
-		return this.paused;
+		return isFull();
 	}
 
 	String listenerId() {
@@ -353,23 +629,87 @@ final class ParallelDispatcher {
 		this.workers.shutdownNow();
 	}
 
+	/**
+	 * What the dispatcher knows of one of the container's consumers. Its fields other than
+	 * the wake-up flag are used on the consumer's own thread only.
+	 */
+	final class ConsumerState {
+
+		private final Consumer<?, ?> consumer;
+
+		private final Thread thread = Thread.currentThread();
+
+		// Set right before the consumer polls, cleared once the poll returned: a wake-up
+		// then reaches the poll, not another blocking call.
+		private final AtomicBoolean inPoll = new AtomicBoolean();
+
+		private final Set<TopicPartition> pausedByUs = new HashSet<>();
+
+		private long lastCommitNanos = System.nanoTime();
+
+		private volatile boolean commitSoon;
+
+		private @Nullable String lastTopic;
+
+		private int lastPartition = -1;
+
+		private @Nullable PartitionProgress lastProgress;
+
+		ConsumerState(Consumer<?, ?> consumer) {
+			this.consumer = consumer;
+		}
+
+		void polled() {
+			if (this.inPoll.get()) {
+				this.inPoll.set(false);
+			}
+		}
+
+		void wake() {
+			if (this.inPoll.compareAndSet(true, false)) {
+				this.consumer.wakeup();
+			}
+		}
+
+		PartitionProgress progress(String topic, int partition) {
+			PartitionProgress progress = this.lastProgress;
+			// A poll returns the records of a partition together: most lookups hit.
+			if (progress != null && partition == this.lastPartition && topic.equals(this.lastTopic)) {
+				return progress;
+			}
+			progress = ParallelDispatcher.this.partitions.computeIfAbsent(new TopicPartition(topic, partition),
+					(key) -> new PartitionProgress(key, this));
+			this.lastTopic = topic;
+			this.lastPartition = partition;
+			this.lastProgress = progress;
+			return progress;
+		}
+
+		void forgetPartitions() {
+			this.lastProgress = null;
+			this.lastTopic = null;
+			this.lastPartition = -1;
+		}
+
+	}
+
 	private final class Task implements Runnable {
 
 		private final ConsumerRecord<?, ?> record;
 
 		private final PartitionProgress progress;
 
-		private final PartitionProgress.Entry entry;
+		private final long sequence;
 
 		private final @Nullable Object laneKey;
 
 		private final @Nullable Exception failure;
 
-		Task(ConsumerRecord<?, ?> record, PartitionProgress progress, PartitionProgress.Entry entry,
-				@Nullable Object laneKey, @Nullable Exception failure) {
+		Task(ConsumerRecord<?, ?> record, PartitionProgress progress, long sequence, @Nullable Object laneKey,
+				@Nullable Exception failure) {
 			this.record = record;
 			this.progress = progress;
-			this.entry = entry;
+			this.sequence = sequence;
 			this.laneKey = laneKey;
 			this.failure = failure;
 		}
@@ -398,15 +738,7 @@ final class ParallelDispatcher {
 			}
 			finally {
 				ParallelDispatcher.this.running.decrementAndGet();
-				if (finished) {
-					this.progress.finished(this.entry);
-					ParallelDispatcher.this.finishedCount.incrementAndGet();
-				}
-				else {
-					this.progress.abandoned(this.entry);
-				}
-				ParallelDispatcher.this.inFlight.decrementAndGet();
-				resumeIfDrained();
+				complete(this, finished);
 			}
 		}
 

@@ -43,7 +43,7 @@ final class ParallelErrorHandler implements CommonErrorHandler {
 	@Override
 	public boolean handleOne(Exception thrownException, ConsumerRecord<?, ?> record, Consumer<?, ?> consumer,
 			MessageListenerContainer container) {
-		this.dispatcher.offerFailed(record, thrownException);
+		this.dispatcher.offerFailed(record, thrownException, consumer);
 		return true;
 	}
 
@@ -51,7 +51,7 @@ final class ParallelErrorHandler implements CommonErrorHandler {
 	public void handleRemaining(Exception thrownException, List<ConsumerRecord<?, ?>> records,
 			Consumer<?, ?> consumer, MessageListenerContainer container) {
 		// Not called, as this handler does not seek; hand every record over if it were.
-		records.forEach((record) -> this.dispatcher.offerFailed(record, thrownException));
+		records.forEach((record) -> this.dispatcher.offerFailed(record, thrownException, consumer));
 	}
 
 	@Override

@@ -47,15 +47,23 @@ public final class ParallelListenerAutoConfiguration {
 	static class ParallelListenerMetricsConfiguration {
 
 		ParallelListenerMetricsConfiguration(ParallelListeners listeners, ObjectProvider<MeterRegistry> registries) {
-			// Gauges read the live counters; they are registered as listeners appear.
+			// Gauges read the live counters. Micrometer holds a gauge's object weakly and
+			// Stats is a view made for the gauge: hold it strongly, or it reads NaN after a GC.
 			listeners.onRegister((stats) -> registries.forEach((registry) -> {
 				Gauge.builder("kafka.listener.parallel.in.flight", stats, ParallelListeners.Stats::inFlight)
 					.tag("listener", stats.listenerId())
 					.description("Records taken by a parallel listener and not finished")
+					.strongReference(true)
+					.register(registry);
+				Gauge.builder("kafka.listener.parallel.held", stats, ParallelListeners.Stats::held)
+					.tag("listener", stats.listenerId())
+					.description("Records a parallel listener holds in memory until they can be committed")
+					.strongReference(true)
 					.register(registry);
 				Gauge.builder("kafka.listener.parallel.running", stats, ParallelListeners.Stats::running)
 					.tag("listener", stats.listenerId())
 					.description("Records running in a parallel listener")
+					.strongReference(true)
 					.register(registry);
 			}));
 		}

@@ -1,12 +1,7 @@
 package io.github.kafkastarter.autoconfigure.parallel;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
@@ -21,21 +16,19 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.core.Ordered;
-import org.springframework.kafka.core.ConsumerFactory;
-import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.BatchMessageListener;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.util.ReflectionUtils;
+import org.springframework.kafka.listener.RecordInterceptor;
 
 /**
  * Turns the listener containers of parallel listeners (by annotation or by
  * {@code kafka.starter.parallel.listeners.<id>}) into parallel ones: their listener hands
- * records to a {@link ParallelDispatcher}, their acknowledgments become the dispatcher's
- * watermarks, their rebalance listener drains revoked partitions first. Runs after every
+ * records to a {@link ParallelDispatcher}, which commits the watermarks itself from a hook
+ * that runs before each poll; their rebalance listener drains revoked partitions first. Runs after every
  * other client customizer, so it wraps the error handler and rebalance listener they set.
  */
 final class ParallelListenerCustomizer implements KafkaClientCustomizer, Ordered, DisposableBean {
@@ -43,9 +36,6 @@ final class ParallelListenerCustomizer implements KafkaClientCustomizer, Ordered
 	private static final Logger logger = LoggerFactory.getLogger(ParallelListenerCustomizer.class);
 
 	private static final String PREFIX = "kafka.starter.parallel.listeners";
-
-	// The container keeps its consumer factory in a protected field, without a getter.
-	private static final Field CONSUMER_FACTORY = consumerFactoryField();
 
 	private final Binder binder;
 
@@ -55,8 +45,6 @@ final class ParallelListenerCustomizer implements KafkaClientCustomizer, Ordered
 
 	private final boolean virtualThreads;
 
-	private final ScheduledExecutorService committer;
-
 	private final List<ParallelDispatcher> dispatchers = new ArrayList<>();
 
 	ParallelListenerCustomizer(Binder binder, ParallelListenerAnnotations annotations, ParallelListeners listeners,
@@ -64,12 +52,11 @@ final class ParallelListenerCustomizer implements KafkaClientCustomizer, Ordered
 		this.binder = binder;
 		this.annotations = annotations;
 		this.listeners = listeners;
-		this.virtualThreads = virtualThreads;
-		this.committer = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "kafka-parallel-committer");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.virtualThreads = virtualThreads && WorkerThreads.virtualThreadsAvailable();
+		if (virtualThreads && !this.virtualThreads) {
+			logger.info("Parallel listeners run on platform threads: virtual threads need Java 21 or later (this is "
+					+ "Java {})", Runtime.version().feature());
+		}
 	}
 
 	@Override
@@ -78,6 +65,7 @@ final class ParallelListenerCustomizer implements KafkaClientCustomizer, Ordered
 	}
 
 	@Override
+	@SuppressWarnings({ "unchecked", "rawtypes" })
 	public void customizeContainer(KafkaClient client, ConcurrentMessageListenerContainer<?, ?> container) {
 		String listenerId = container.getListenerId();
 		if (listenerId == null) {
@@ -95,29 +83,30 @@ final class ParallelListenerCustomizer implements KafkaClientCustomizer, Ordered
 			errorHandler = new DefaultErrorHandler();
 		}
 		ParallelDispatcher dispatcher = new ParallelDispatcher(listenerId, settings,
-				new RecordInvoker(listener, container, errorHandler), this.virtualThreads);
+				new RecordInvoker(listener, container, errorHandler), WorkerThreads.pool(listenerId + "-worker-",
+						settings.getConcurrency(), this.virtualThreads, container.getGroupId()));
 		container.setupMessageListener(new ParallelRecordListener(listener, dispatcher));
 		container.setCommonErrorHandler(new ParallelErrorHandler(errorHandler, dispatcher));
+		((ConcurrentMessageListenerContainer) container).setRecordInterceptor(
+				new ParallelPollHook((RecordInterceptor) container.getRecordInterceptor(), dispatcher));
+		// The dispatcher commits what is finished itself; the container must not commit.
 		properties.setAckMode(AckMode.MANUAL);
 		properties.setAsyncAcks(false);
 		properties.setPollTimeout(Math.min(properties.getPollTimeout(), settings.getPollTimeout().toMillis()));
 		properties.setConsumerRebalanceListener(new ParallelRebalanceListener(
 				properties.getConsumerRebalanceListener(), dispatcher, settings.getDrainTimeout()));
 		int consumers = Math.max(1, container.getConcurrency());
-		int maxPollRecords = dispatcher.maxPollRecords(consumers, maxPollRecords(container));
+		int maxPollRecords = dispatcher.maxPollRecords(consumers, maxPollRecords(client, container));
 		properties.getKafkaConsumerProperties()
 			.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
 		dispatcher.bind(container, consumers, maxPollRecords);
-		long interval = Math.max(1, settings.getCommitInterval().toMillis());
-		this.committer.scheduleWithFixedDelay(dispatcher::acknowledgeWatermarks, interval, interval,
-				TimeUnit.MILLISECONDS);
 		synchronized (this.dispatchers) {
 			this.dispatchers.add(dispatcher);
 		}
 		this.listeners.register(dispatcher);
-		logger.info("Listener '{}' of client '{}' runs in parallel: ordering {}, concurrency {}, max in flight {}",
-				listenerId, client.name(), settings.getOrdering(), settings.getConcurrency(),
-				settings.effectiveMaxInFlight());
+		logger.info("Listener '{}' of client '{}' runs in parallel: ordering {}, concurrency {} on {} threads, "
+				+ "max in flight {}", listenerId, client.name(), settings.getOrdering(), settings.getConcurrency(),
+				this.virtualThreads ? "virtual" : "platform", settings.effectiveMaxInFlight());
 	}
 
 	private @Nullable ParallelListenerSettings settings(String listenerId) {
@@ -160,14 +149,14 @@ final class ParallelListenerCustomizer implements KafkaClientCustomizer, Ordered
 		}
 	}
 
-	private static int maxPollRecords(ConcurrentMessageListenerContainer<?, ?> container) {
+	private static int maxPollRecords(KafkaClient client, ConcurrentMessageListenerContainer<?, ?> container) {
 		Object configured = container.getContainerProperties()
 			.getKafkaConsumerProperties()
 			.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG);
-		if (configured == null && ReflectionUtils.getField(CONSUMER_FACTORY,
-				container) instanceof ConsumerFactory<?, ?> factory) {
-			Map<String, Object> configs = factory.getConfigurationProperties();
-			configured = configs.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG);
+		if (configured == null) {
+			// The container's own factory may be another one of the client's; they share
+			// the client's consumer settings.
+			configured = client.consumerFactory().getConfigurationProperties().get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG);
 		}
 		if (configured == null) {
 			return ConsumerConfig.DEFAULT_MAX_POLL_RECORDS;
@@ -176,18 +165,8 @@ final class ParallelListenerCustomizer implements KafkaClientCustomizer, Ordered
 				: Integer.parseInt(configured.toString().trim());
 	}
 
-	private static Field consumerFactoryField() {
-		Field field = ReflectionUtils.findField(AbstractMessageListenerContainer.class, "consumerFactory");
-		if (field == null) {
-			throw new IllegalStateException("AbstractMessageListenerContainer.consumerFactory not found");
-		}
-		ReflectionUtils.makeAccessible(field);
-		return field;
-	}
-
 	@Override
 	public void destroy() {
-		this.committer.shutdownNow();
 		synchronized (this.dispatchers) {
 			this.dispatchers.forEach(ParallelDispatcher::shutdown);
 		}

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -14,7 +15,7 @@ public final class ParallelListeners {
 
 	private final Map<String, ParallelDispatcher> dispatchers = new ConcurrentHashMap<>();
 
-	private final List<Consumer<Stats>> onRegister = new java.util.concurrent.CopyOnWriteArrayList<>();
+	private final List<Consumer<Stats>> onRegister = new CopyOnWriteArrayList<>();
 
 	void register(ParallelDispatcher dispatcher) {
 		this.dispatchers.put(dispatcher.listenerId(), dispatcher);
@@ -68,7 +69,8 @@ public final class ParallelListeners {
 		}
 
 		/**
-		 * Records taken but not finished (queued or running).
+		 * Records taken but not finished (queued, running, or waiting for an asynchronous
+		 * result).
 		 * @return the count
 		 */
 		public int inFlight() {
@@ -76,11 +78,21 @@ public final class ParallelListeners {
 		}
 
 		/**
-		 * The most records that were in flight at once.
+		 * Records held in memory: taken and not yet committable, because they or an
+		 * earlier record of their partition are not finished. Bounded by
+		 * {@link #maxInFlight()}.
+		 * @return the count
+		 */
+		public int held() {
+			return this.dispatcher.held();
+		}
+
+		/**
+		 * The most records that were held at once; never above {@link #maxInFlight()}.
 		 * @return the peak
 		 */
-		public int peakInFlight() {
-			return this.dispatcher.peakInFlight();
+		public int peakHeld() {
+			return this.dispatcher.peakHeld();
 		}
 
 		/**
@@ -108,11 +120,19 @@ public final class ParallelListeners {
 		}
 
 		/**
-		 * The configured max-in-flight.
+		 * The configured max-in-flight: the most records held at once.
 		 * @return the limit
 		 */
 		public int maxInFlight() {
 			return this.dispatcher.maxInFlight();
+		}
+
+		/**
+		 * Offset commits that failed (they are tried again at the next commit).
+		 * @return the count
+		 */
+		public long commitFailures() {
+			return this.dispatcher.commitFailures();
 		}
 
 		/**

@@ -11,9 +11,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 
 /**
- * Before the container commits on revocation (a rebalance, or the consumer unsubscribing
- * when the container stops), waits for the in-flight records of the partitions going away
- * and acknowledges their watermark, so the commit includes them. Then calls the
+ * On revocation (a rebalance, or the consumer leaving the group when the container stops),
+ * waits for the records of the partitions going away and commits their watermark; on
+ * assignment, pauses the new partitions at once if the listener is full. Then calls the
  * application's own rebalance listener, if any.
  */
 final class ParallelRebalanceListener implements ConsumerAwareRebalanceListener {
@@ -33,7 +33,7 @@ final class ParallelRebalanceListener implements ConsumerAwareRebalanceListener 
 
 	@Override
 	public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-		this.dispatcher.revoke(partitions, System.nanoTime() + this.drainTimeout.toNanos(), true);
+		this.dispatcher.revoke(consumer, partitions, System.nanoTime() + this.drainTimeout.toNanos(), true);
 		if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
 			aware.onPartitionsRevokedBeforeCommit(consumer, partitions);
 		}
@@ -53,7 +53,7 @@ final class ParallelRebalanceListener implements ConsumerAwareRebalanceListener 
 	public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
 		// Lost, not revoked: another member may own them already, so nothing may be
 		// committed for them; their in-flight records are given up at once.
-		this.dispatcher.revoke(partitions, System.nanoTime(), false);
+		this.dispatcher.revoke(consumer, partitions, System.nanoTime(), false);
 		if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
 			aware.onPartitionsLost(consumer, partitions);
 		}
@@ -64,6 +64,7 @@ final class ParallelRebalanceListener implements ConsumerAwareRebalanceListener 
 
 	@Override
 	public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+		this.dispatcher.assigned(consumer, partitions);
 		if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
 			aware.onPartitionsAssigned(consumer, partitions);
 		}

@@ -1,6 +1,5 @@
 package io.github.kafkastarter.autoconfigure.parallel;
 
-import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 
@@ -16,9 +15,9 @@ import org.springframework.kafka.support.Acknowledgment;
 
 /**
  * What the container runs in place of the application's record listener: hands each record
- * to the {@link ParallelDispatcher} and returns at once. When the listener is full, the
- * record (and the rest of the poll) is delivered again after the partitions resume.
- * Seek callbacks still reach the application's listener.
+ * to the {@link ParallelDispatcher} and returns at once. The container's acknowledgment is
+ * not used: the dispatcher commits what is finished itself. Seek callbacks still reach the
+ * application's listener.
  */
 final class ParallelRecordListener
 		implements AcknowledgingConsumerAwareMessageListener<Object, Object>, ConsumerSeekAware,
@@ -36,14 +35,10 @@ final class ParallelRecordListener
 	@Override
 	public void onMessage(ConsumerRecord<Object, Object> record, @Nullable Acknowledgment acknowledgment,
 			@Nullable Consumer<?, ?> consumer) {
-		if (acknowledgment == null) {
-			throw new IllegalStateException("A parallel listener needs manual acknowledgment from its container");
+		if (consumer == null) {
+			throw new IllegalStateException("A parallel listener needs its consumer from the container");
 		}
-		if (!this.dispatcher.offer(record, acknowledgment)) {
-			// Full: re-seek this record and the rest of the poll; the partitions are paused
-			// until enough records are done.
-			acknowledgment.nack(Duration.ZERO);
-		}
+		this.dispatcher.offer(record, consumer);
 	}
 
 	@Override

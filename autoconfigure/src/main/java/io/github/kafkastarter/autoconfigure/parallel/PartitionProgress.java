@@ -1,79 +1,149 @@
 package io.github.kafkastarter.autoconfigure.parallel;
 
-import java.util.ArrayDeque;
+import java.util.Arrays;
 
 import org.apache.kafka.common.TopicPartition;
-import org.jspecify.annotations.Nullable;
-
-import org.springframework.kafka.support.Acknowledgment;
 
 /**
- * The records of one partition that a parallel listener accepted, in offset order, and the
- * watermark below which every one of them is finished: the offset that may be committed.
- * One instance per assignment of the partition; once revoked it never acknowledges again.
+ * The records of one partition that a parallel listener holds, in offset order, for one
+ * assignment of the partition: taken but not finished, or finished but behind a record
+ * that is not. The offset below which every record is finished (the watermark) is the one
+ * that may be committed; records below it are released.
+ * <p>
+ * Records are numbered by a sequence in the order they were taken (the consumer delivers a
+ * partition in offset order), and kept in a ring of primitives: what the partition holds
+ * costs a {@code long} and a {@code byte} per record, whatever the record's size.
  */
 final class PartitionProgress {
 
+	private static final byte TAKEN = 0;
+
+	private static final byte FINISHED = 1;
+
+	private static final byte ABANDONED = 2;
+
 	private final TopicPartition partition;
 
-	// Accepted in offset order (the consumer delivers a partition in order); the head is
-	// the oldest record not finished yet.
-	private final ArrayDeque<Entry> pending = new ArrayDeque<>();
+	private long[] offsets = new long[16];
 
-	private @Nullable Acknowledgment watermarkAck;
+	private byte[] states = new byte[16];
 
-	private long watermark = -1;
+	// Sequence of the oldest record held (the first not finished, once the finished ones
+	// at the head are released) and of the next record to take.
+	private long head;
 
-	private boolean ackDue;
+	private long tail;
+
+	// The offset after the last record taken: the watermark once everything is finished.
+	private long next = -1;
+
+	// Records finished but held behind an earlier one that is not.
+	private int finishedHeld;
+
+	private long committed = -1;
 
 	private boolean revoked;
 
 	private boolean stuck;
 
-	PartitionProgress(TopicPartition partition) {
+	// Whether the consumer paused this partition because it holds too many finished
+	// records behind an unfinished one. Read by workers to decide whether to wake it.
+	private volatile boolean pausedForHead;
+
+	private volatile ParallelDispatcher.ConsumerState owner;
+
+	PartitionProgress(TopicPartition partition, ParallelDispatcher.ConsumerState owner) {
 		this.partition = partition;
+		this.owner = owner;
 	}
 
 	TopicPartition partition() {
 		return this.partition;
 	}
 
-	synchronized Entry accept(long offset, @Nullable Acknowledgment ack) {
-		Entry entry = new Entry(offset, ack);
-		this.pending.addLast(entry);
-		return entry;
+	ParallelDispatcher.ConsumerState owner() {
+		return this.owner;
+	}
+
+	void owner(ParallelDispatcher.ConsumerState owner) {
+		this.owner = owner;
 	}
 
 	/**
-	 * Marks a record finished and moves the watermark over every finished record at the
-	 * head.
-	 * @param entry the record
+	 * Takes a record.
+	 * @param offset its offset
+	 * @return its sequence number, to finish it with
 	 */
-	synchronized void finished(Entry entry) {
-		entry.finished = true;
-		while (!this.pending.isEmpty() && this.pending.peekFirst().finished) {
-			Entry head = this.pending.pollFirst();
-			// A record handed over by the container's error path has no acknowledgment of
-			// its own: the next finished record's acknowledgment covers its offset.
-			if (head.ack != null) {
-				this.watermarkAck = head.ack;
-				this.watermark = head.offset + 1;
-				this.ackDue = true;
-			}
+	synchronized long take(long offset) {
+		long sequence = this.tail;
+		if (sequence - this.head == this.offsets.length) {
+			grow();
 		}
-		if (this.pending.isEmpty()) {
+		int index = index(sequence);
+		this.offsets[index] = offset;
+		this.states[index] = TAKEN;
+		this.tail = sequence + 1;
+		this.next = offset + 1;
+		return sequence;
+	}
+
+	private void grow() {
+		int size = this.offsets.length;
+		long[] offsets = new long[size * 2];
+		byte[] states = new byte[size * 2];
+		for (long sequence = this.head; sequence < this.tail; sequence++) {
+			int from = (int) (sequence & (size - 1));
+			int to = (int) (sequence & (size * 2 - 1));
+			offsets[to] = this.offsets[from];
+			states[to] = this.states[from];
+		}
+		this.offsets = offsets;
+		this.states = states;
+	}
+
+	private int index(long sequence) {
+		return (int) (sequence & (this.offsets.length - 1));
+	}
+
+	/**
+	 * Marks a record finished and releases every finished record at the head.
+	 * @param sequence the record's sequence number
+	 * @return how many records were released
+	 */
+	synchronized int finished(long sequence) {
+		if (this.revoked) {
+			// Released with the revocation already.
+			return 0;
+		}
+		this.states[index(sequence)] = FINISHED;
+		if (sequence != this.head) {
+			this.finishedHeld++;
+			return 0;
+		}
+		int released = 0;
+		while (this.head < this.tail && this.states[index(this.head)] == FINISHED) {
+			this.head++;
+			released++;
+		}
+		// The record itself was not counted as held behind another.
+		this.finishedHeld -= released - 1;
+		if (this.head == this.tail) {
 			notifyAll();
 		}
+		return released;
 	}
 
 	/**
 	 * Gives up a record without finishing it: nothing at or above it is committed by this
 	 * assignment, and the partition's later records are given up too, so that its next
 	 * owner processes them all again in order.
-	 * @param entry the record
+	 * @param sequence the record's sequence number
 	 */
-	synchronized void abandoned(Entry entry) {
-		entry.abandoned = true;
+	synchronized void abandoned(long sequence) {
+		if (this.revoked) {
+			return;
+		}
+		this.states[index(sequence)] = ABANDONED;
 		this.stuck = true;
 		notifyAll();
 	}
@@ -87,20 +157,39 @@ final class PartitionProgress {
 	}
 
 	/**
-	 * Acknowledges the watermark if it moved since the last time, unless the partition was
-	 * revoked. Acknowledging only queues the offset; the container commits it.
+	 * The offset to commit if it moved since the last commit.
+	 * @return the watermark, or {@code -1} if it did not move (or the partition was revoked)
 	 */
-	synchronized void acknowledgeWatermark() {
-		if (this.ackDue && !this.revoked && this.watermarkAck != null) {
-			this.ackDue = false;
-			this.watermarkAck.acknowledge();
+	synchronized long commitDue() {
+		long watermark = watermark();
+		if (this.revoked || watermark <= this.committed) {
+			return -1;
 		}
+		this.committed = watermark;
+		return watermark;
 	}
 
 	/**
-	 * Waits until every accepted record is finished or given up, or the deadline passes.
+	 * A commit of the given offset failed: the next {@link #commitDue()} offers it again.
+	 * @param offset the offset that was not committed
+	 */
+	synchronized void commitFailed(long offset) {
+		if (this.committed == offset) {
+			this.committed = -1;
+		}
+	}
+
+	synchronized long watermark() {
+		if (this.next < 0) {
+			return -1;
+		}
+		return (this.head < this.tail) ? this.offsets[index(this.head)] : this.next;
+	}
+
+	/**
+	 * Waits until every record taken is finished or given up, or the deadline passes.
 	 * @param deadlineNanos the deadline, in {@link System#nanoTime()} terms
-	 * @return whether everything accepted was finished
+	 * @return whether everything taken was finished
 	 */
 	synchronized boolean awaitDrained(long deadlineNanos) throws InterruptedException {
 		while (!drainedOrStuck()) {
@@ -108,51 +197,48 @@ final class PartitionProgress {
 			if (remaining <= 0) {
 				return false;
 			}
-			long millis = Math.max(1, remaining / 1_000_000);
-			wait(millis);
+			wait(Math.max(1, remaining / 1_000_000));
 		}
-		return this.pending.isEmpty();
+		return this.head == this.tail;
 	}
 
 	private boolean drainedOrStuck() {
 		// An abandoned record never finishes: waiting longer cannot move the watermark.
-		return this.pending.isEmpty() || this.pending.peekFirst().abandoned;
+		return this.head == this.tail || this.states[index(this.head)] == ABANDONED;
 	}
 
-	synchronized void revoke() {
+	/**
+	 * Revokes this assignment of the partition.
+	 * @return how many records it still held, released now
+	 */
+	synchronized int revoke() {
 		this.revoked = true;
+		int held = (int) (this.tail - this.head);
+		this.head = this.tail;
+		this.finishedHeld = 0;
+		Arrays.fill(this.states, FINISHED);
+		notifyAll();
+		return held;
 	}
 
 	synchronized boolean isRevoked() {
 		return this.revoked;
 	}
 
-	synchronized int pendingCount() {
-		return this.pending.size();
+	synchronized int held() {
+		return (int) (this.tail - this.head);
 	}
 
-	synchronized long watermark() {
-		return this.watermark;
+	synchronized int finishedHeld() {
+		return this.finishedHeld;
 	}
 
-	/**
-	 * One accepted record.
-	 */
-	static final class Entry {
+	boolean isPausedForHead() {
+		return this.pausedForHead;
+	}
 
-		final long offset;
-
-		final @Nullable Acknowledgment ack;
-
-		boolean finished;
-
-		boolean abandoned;
-
-		Entry(long offset, @Nullable Acknowledgment ack) {
-			this.offset = offset;
-			this.ack = ack;
-		}
-
+	void pausedForHead(boolean paused) {
+		this.pausedForHead = paused;
 	}
 
 }

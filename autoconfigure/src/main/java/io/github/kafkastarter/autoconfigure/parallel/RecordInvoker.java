@@ -15,6 +15,7 @@ import org.springframework.kafka.listener.AcknowledgingMessageListener;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConsumerAwareMessageListener;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.listener.ListenerType;
 import org.springframework.kafka.listener.ListenerUtils;
 import org.springframework.kafka.listener.MessageListener;
@@ -76,7 +77,7 @@ final class RecordInvoker implements ParallelDispatcher.RecordProcessor {
 					return true;
 				}
 				catch (Exception ex) {
-					pending = ex;
+					pending = decorate(ex);
 				}
 				catch (Error error) {
 					logger.error("Parallel listener {} stopped: an Error was thrown for {}-{}@{}",
@@ -111,6 +112,24 @@ final class RecordInvoker implements ParallelDispatcher.RecordProcessor {
 				pending = null;
 			}
 		}
+	}
+
+	/**
+	 * Names the consumer group in the failure, as the container does for a failure on its
+	 * own thread: the dead-letter recoverer takes the group header from it.
+	 */
+	private Exception decorate(Exception failure) {
+		String group = this.container.getGroupId();
+		if (failure instanceof ListenerExecutionFailedException listenerFailure) {
+			if (listenerFailure.getGroupId() != null || group == null) {
+				return failure;
+			}
+			ListenerExecutionFailedException decorated = new ListenerExecutionFailedException(
+					String.valueOf(failure.getMessage()), group, failure.getCause());
+			decorated.setStackTrace(failure.getStackTrace());
+			return decorated;
+		}
+		return new ListenerExecutionFailedException("Listener failed", group, failure);
 	}
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })

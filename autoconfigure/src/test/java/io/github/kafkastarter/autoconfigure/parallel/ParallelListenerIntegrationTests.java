@@ -83,11 +83,11 @@ class ParallelListenerIntegrationTests {
 					.pollDelay(Duration.ofSeconds(5))
 					.untilAsserted(() -> assertThat(stats.paused()).isTrue());
 				assertThat(System.nanoTime() - blockedSince).isGreaterThan(Duration.ofMillis(4_000).toNanos());
-				assertThat(stats.inFlight()).isLessThanOrEqualTo(100);
+				assertThat(stats.held()).isLessThanOrEqualTo(100);
 				assertThat(listener.started.get()).isEqualTo(8);
 				listener.release.countDown();
 				await().atMost(Duration.ofSeconds(60)).until(() -> listener.processed.size() == 3_000);
-				assertThat(stats.peakInFlight()).as("peak in flight").isLessThanOrEqualTo(100).isGreaterThan(8);
+				assertThat(stats.peakHeld()).as("peak held").isLessThanOrEqualTo(100).isGreaterThan(8);
 				// Never left the group: no partition was taken away and nothing ran twice.
 				assertThat(listener.revocations.get()).isZero();
 				assertThat(listener.duplicates.get()).isZero();
