@@ -108,6 +108,9 @@ final class ParallelDispatcher {
 
 	private volatile boolean full;
 
+	// An Error a handler threw, for a consumer thread to throw in turn.
+	private volatile @Nullable Error fatal;
+
 	private volatile int pauseAt;
 
 	private volatile int resumeAt;
@@ -209,6 +212,12 @@ final class ParallelDispatcher {
 	 */
 	void beforePoll(Consumer<?, ?> consumer) {
 		ConsumerState state = stateFor(consumer);
+		Error fatal = this.fatal;
+		if (fatal != null) {
+			this.fatal = null;
+			// Thrown where the container handles a listener's Error: it stops, reporting it.
+			throw fatal;
+		}
 		try {
 			applyPauses(state);
 			commitIfDue(state);
@@ -735,6 +744,13 @@ final class ParallelDispatcher {
 				if (!this.progress.isClosed()) {
 					finished = ParallelDispatcher.this.processor.process(this.record, this.failure);
 				}
+			}
+			catch (Error error) {
+				logger.error("Parallel listener {} stops: an Error was thrown for {}-{}@{}; nothing from this record "
+						+ "on is committed", ParallelDispatcher.this.listenerId, this.record.topic(),
+						this.record.partition(), this.record.offset(), error);
+				ParallelDispatcher.this.fatal = error;
+				ParallelDispatcher.this.consumers.forEach(ConsumerState::wake);
 			}
 			finally {
 				ParallelDispatcher.this.running.decrementAndGet();

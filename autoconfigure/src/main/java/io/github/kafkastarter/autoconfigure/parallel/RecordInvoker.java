@@ -79,13 +79,8 @@ final class RecordInvoker implements ParallelDispatcher.RecordProcessor {
 				catch (Exception ex) {
 					pending = decorate(ex);
 				}
-				catch (Error error) {
-					logger.error("Parallel listener {} stopped: an Error was thrown for {}-{}@{}",
-							this.container.getListenerId(), record.topic(), record.partition(), record.offset(), error);
-					this.container.stopAbnormally(() -> {
-					});
-					return false;
-				}
+				// An Error propagates: the dispatcher stops the container with it, from the
+				// consumer thread, as Spring Kafka does for a plain listener.
 			}
 			if (!this.container.isRunning()) {
 				return false;

@@ -274,6 +274,36 @@ class ParallelListenerGuaranteeTests {
 			});
 	}
 
+	@Test
+	void workersAreVirtualThreadsOnJava21AndPlatformThreadsBefore() {
+		String topic = "parallel-threads-" + UUID.randomUUID();
+		Records.createTopic(SERVERS, topic, 1);
+		Records.send(SERVERS, topic, 20, (i) -> "key-" + i);
+		ThreadListener listener = new ThreadListener();
+		this.runner.withBean(ThreadListener.class, () -> listener)
+			.withPropertyValues("test.topic=" + topic, "spring.kafka.consumer.group-id=" + topic,
+					"kafka.starter.parallel.listeners.threads.concurrency=4")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				await().atMost(PATIENCE).until(() -> listener.threads.size() == 20);
+				boolean expectVirtual = Runtime.version().feature() >= 21;
+				System.out.printf("Java %d: workers virtual=%s%n", Runtime.version().feature(), expectVirtual);
+				assertThat(listener.threads.values()).as("workers virtual on Java %d", Runtime.version().feature())
+					.containsOnly(expectVirtual);
+			});
+		if (Runtime.version().feature() >= 21) {
+			ThreadListener platform = new ThreadListener();
+			this.runner.withBean(ThreadListener.class, () -> platform)
+				.withPropertyValues("test.topic=" + topic, "spring.kafka.consumer.group-id=" + topic + "-platform",
+						"kafka.starter.parallel.listeners.threads.concurrency=4",
+						"kafka.starter.parallel.virtual-threads=false")
+				.run((context) -> {
+					await().atMost(PATIENCE).until(() -> platform.threads.size() == 20);
+					assertThat(platform.threads.values()).as("workers virtual when turned off").containsOnly(false);
+				});
+		}
+	}
+
 	private static double fetches(MessageListenerContainer container) {
 		double total = 0;
 		for (Map<MetricName, ? extends Metric> metrics : container.metrics().values()) {
@@ -319,6 +349,30 @@ class ParallelListenerGuaranteeTests {
 				throw new IllegalStateException("unlucky 13");
 			}
 			this.processed.add(record.partition() + "@" + record.offset());
+		}
+
+	}
+
+	static class ThreadListener {
+
+		final Map<Long, Boolean> threads = new ConcurrentHashMap<>();
+
+		@KafkaListener(id = "threads", topics = "${test.topic}", idIsGroup = false)
+		void onRecord(ConsumerRecord<String, String> record) {
+			this.threads.put(record.offset(), isVirtual(Thread.currentThread()));
+		}
+
+		private static boolean isVirtual(Thread thread) {
+			// Thread.isVirtual() is public API from Java 21; the tests compile for 17.
+			try {
+				return (Boolean) Thread.class.getMethod("isVirtual").invoke(thread);
+			}
+			catch (NoSuchMethodException ex) {
+				return false;
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new IllegalStateException(ex);
+			}
 		}
 
 	}
