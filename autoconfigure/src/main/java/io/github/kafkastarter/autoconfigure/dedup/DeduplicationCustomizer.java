@@ -2,6 +2,7 @@ package io.github.kafkastarter.autoconfigure.dedup;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.github.kafkastarter.autoconfigure.client.InterceptorClasses;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
@@ -32,12 +33,15 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer {
 
 	private static final Logger logger = LoggerFactory.getLogger(DeduplicationCustomizer.class);
 
-	private final Deduplication deduplication;
+	private final Supplier<Deduplication> deduplication;
+
+	private final String header;
 
 	private final Binder binder;
 
-	DeduplicationCustomizer(Deduplication deduplication, Binder binder) {
+	DeduplicationCustomizer(Supplier<Deduplication> deduplication, String header, Binder binder) {
 		this.deduplication = deduplication;
+		this.header = header;
 		this.binder = binder;
 	}
 
@@ -59,7 +63,7 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer {
 		// Last, so an interceptor of the application may set its own id first.
 		classes.add(RecordIdInterceptor.class);
 		factory.updateConfigs(Map.of(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, classes,
-				RecordIdInterceptor.HEADER_CONFIG, this.deduplication.header()));
+				RecordIdInterceptor.HEADER_CONFIG, this.header));
 	}
 
 	private static boolean isIdempotent(KafkaClient client, DefaultKafkaProducerFactory<?, ?> factory,
@@ -95,7 +99,7 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer {
 							+ "return type), so a record would be recorded as processed too early.",
 					"Return void (or a plain value) from the listener method, or do not deduplicate it.");
 		}
-		RecordDeduplicator deduplicator = this.deduplication.register(name, group);
+		RecordDeduplicator deduplicator = this.deduplication.get().register(name, group);
 		if (listener instanceof BatchMessageListener batch) {
 			if (batch.wantsPollResult()) {
 				throw new KafkaStarterConfigurationException(property, settings.deduplicate() ? true : null,

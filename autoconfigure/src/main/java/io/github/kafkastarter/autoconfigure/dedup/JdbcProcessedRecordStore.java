@@ -64,7 +64,9 @@ public class JdbcProcessedRecordStore implements ProcessedRecordStore, Initializ
 
 	private final boolean createTable;
 
-	private final @Nullable TransactionTemplate transactions;
+	private final @Nullable Supplier<PlatformTransactionManager> transactionManager;
+
+	private volatile @Nullable TransactionTemplate transactions;
 
 	private final long retentionMillis;
 
@@ -97,13 +99,23 @@ public class JdbcProcessedRecordStore implements ProcessedRecordStore, Initializ
 	JdbcProcessedRecordStore(DataSource dataSource, String table, boolean createTable,
 			@Nullable PlatformTransactionManager transactionManager, Duration retention, Duration claimTimeout,
 			Duration cleanupInterval, Clock clock) {
+		this(dataSource, table, createTable, (transactionManager != null) ? () -> transactionManager : null,
+				retention, claimTimeout, cleanupInterval, clock);
+	}
+
+	/**
+	 * Create a new store whose transaction manager is looked up when it is first needed.
+	 */
+	JdbcProcessedRecordStore(DataSource dataSource, String table, boolean createTable,
+			@Nullable Supplier<PlatformTransactionManager> transactionManager, Duration retention,
+			Duration claimTimeout, Duration cleanupInterval, Clock clock) {
 		if (!TABLE_NAME.matcher(table).matches()) {
 			throw new IllegalArgumentException("'" + table + "' is not a plain table name");
 		}
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.table = table;
 		this.createTable = createTable;
-		this.transactions = (transactionManager != null) ? new TransactionTemplate(transactionManager) : null;
+		this.transactionManager = transactionManager;
 		this.retentionMillis = retention.toMillis();
 		this.claimTimeoutMillis = claimTimeout.toMillis();
 		this.cleanupInterval = cleanupInterval;
@@ -245,8 +257,17 @@ public class JdbcProcessedRecordStore implements ProcessedRecordStore, Initializ
 
 	@Override
 	public <T> T atomically(Supplier<T> work) {
-		TransactionTemplate transactions = this.transactions;
+		TransactionTemplate transactions = transactions();
 		return (transactions != null) ? transactions.execute((status) -> work.get()) : work.get();
+	}
+
+	private @Nullable TransactionTemplate transactions() {
+		TransactionTemplate transactions = this.transactions;
+		if (transactions == null && this.transactionManager != null) {
+			transactions = new TransactionTemplate(this.transactionManager.get());
+			this.transactions = transactions;
+		}
+		return transactions;
 	}
 
 	/**
@@ -254,7 +275,7 @@ public class JdbcProcessedRecordStore implements ProcessedRecordStore, Initializ
 	 * @return whether the store is transactional
 	 */
 	public boolean isTransactional() {
-		return this.transactions != null;
+		return this.transactionManager != null;
 	}
 
 	/**
