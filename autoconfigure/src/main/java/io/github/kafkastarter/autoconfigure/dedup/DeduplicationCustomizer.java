@@ -22,6 +22,8 @@ import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.DelegatingMessageListener;
 import org.springframework.kafka.listener.MessageListener;
 import org.springframework.kafka.listener.adapter.AsyncRepliesAware;
+import org.springframework.kafka.transaction.KafkaAwareTransactionManager;
+import org.springframework.transaction.support.AbstractPlatformTransactionManager;
 import org.springframework.util.StringUtils;
 
 /**
@@ -99,6 +101,7 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer {
 							+ "return type), so a record would be recorded as processed too early.",
 					"Return void (or a plain value) from the listener method, or do not deduplicate it.");
 		}
+		synchronizeTransactions(container, name);
 		RecordDeduplicator deduplicator = this.deduplication.get().register(name, group);
 		if (listener instanceof BatchMessageListener batch) {
 			if (batch.wantsPollResult()) {
@@ -118,6 +121,30 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer {
 			return;
 		}
 		logger.debug("Listener {} of group {} skips records it has processed", name, group);
+	}
+
+	/**
+	 * A record counts as processed when the container's transaction commits, which only a
+	 * transaction synchronization hears of; Spring Kafka's transaction manager has none by
+	 * default (a database one may drive them), so the deduplicated listener's gets them
+	 * for its actual transactions, which is what a database transaction manager does too.
+	 */
+	private static void synchronizeTransactions(ConcurrentMessageListenerContainer<?, ?> container, String name) {
+		KafkaAwareTransactionManager<?, ?> transactions = container.getContainerProperties()
+			.getKafkaAwareTransactionManager();
+		if (transactions instanceof AbstractPlatformTransactionManager manager) {
+			if (manager.getTransactionSynchronization() == AbstractPlatformTransactionManager.SYNCHRONIZATION_NEVER) {
+				manager.setTransactionSynchronization(
+						AbstractPlatformTransactionManager.SYNCHRONIZATION_ON_ACTUAL_TRANSACTION);
+				logger.info("Transactions of {} now have transaction synchronizations, so that deduplicated "
+						+ "listener {} records a record as processed when its transaction commits", manager, name);
+			}
+		}
+		else if (transactions != null) {
+			logger.warn("Deduplicated listener {} runs in transactions of {}, which cannot say when they commit: "
+					+ "its records are recorded as processed before the transaction commits, and one that then "
+					+ "fails to commit is not processed again", name, transactions);
+		}
 	}
 
 	private static boolean isAsync(Object listener) {
