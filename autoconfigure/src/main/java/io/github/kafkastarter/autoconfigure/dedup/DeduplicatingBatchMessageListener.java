@@ -18,14 +18,17 @@ import org.springframework.kafka.support.Acknowledgment;
 /**
  * Runs a batch listener on the records of a batch it has not processed yet. Records are
  * claimed one by one; the listener gets the claimed ones; once it returns they are all
- * marked processed. When it fails with a {@link BatchListenerFailedException}, the
- * records before the failed one are marked processed (the error handler commits them)
- * and the others released; any other failure releases them all. When a record of the
- * batch is in progress at another consumer, the whole batch waits and is delivered again.
+ * marked processed. When it fails with a {@link BatchListenerFailedException} (also when
+ * the listener adapter wrapped it), the records before the failed one are marked
+ * processed (the error handler commits them) and the others released; any other failure
+ * releases them all. When a record of the batch is in progress at another consumer, the
+ * whole batch waits and is delivered again.
  * <p>
- * Batch listeners do not run in the store's transaction: one transaction for the batch
- * would undo the work for the records before a failed one, which the error handler then
- * commits.
+ * Batch listeners do not run in a transaction of the store's: one transaction for the
+ * batch would undo the work for the records before a failed one, which the error handler
+ * then commits. In the container's transaction (a Kafka one) the records are marked when
+ * that transaction commits: if it rolls back, the records before a failed one are rolled
+ * back with it, released, and processed again when Kafka delivers the batch again.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -75,13 +78,19 @@ final class DeduplicatingBatchMessageListener<K, V>
 			}
 			return;
 		}
-		TrackingAcknowledgment tracking = (acknowledgment != null)
-				? new TrackingAcknowledgment(acknowledgment, (index) -> indexOf(records, claimed.get(index))) : null;
+		TrackingAcknowledgment tracking = (acknowledgment != null) ? new TrackingAcknowledgment(acknowledgment,
+				(index) -> indexOf(records, claimed.get(index)), false) : null;
 		try {
 			invokeDelegate(claimed, tracking, consumer);
 		}
-		catch (BatchListenerFailedException ex) {
-			int failed = failedIndex(ex, claimed);
+		catch (RuntimeException ex) {
+			// A @KafkaListener's adapter wraps what the method threw.
+			BatchListenerFailedException failure = batchListenerFailure(ex);
+			if (failure == null) {
+				ids.forEach(this.deduplicator::failed);
+				throw ex;
+			}
+			int failed = failedIndex(failure, claimed);
 			for (int i = 0; i < ids.size(); i++) {
 				if (i < failed) {
 					this.deduplicator.processed(ids.get(i));
@@ -90,14 +99,14 @@ final class DeduplicatingBatchMessageListener<K, V>
 					this.deduplicator.failed(ids.get(i));
 				}
 			}
-			if (ex.getRecord() == null && failed >= 0 && failed < claimed.size()) {
+			if (failure.getRecord() == null && failed >= 0 && failed < claimed.size()) {
 				// The index is into the claimed records; the error handler reads it against
 				// the whole batch, so name the record instead.
-				throw new BatchListenerFailedException(ex.getMessage(), ex.getCause(), claimed.get(failed));
+				throw new BatchListenerFailedException(failure.getMessage(), failure.getCause(), claimed.get(failed));
 			}
 			throw ex;
 		}
-		catch (RuntimeException | Error ex) {
+		catch (Error ex) {
 			ids.forEach(this.deduplicator::failed);
 			throw ex;
 		}
@@ -120,6 +129,17 @@ final class DeduplicatingBatchMessageListener<K, V>
 			}
 		}
 		return 0;
+	}
+
+	private static @Nullable BatchListenerFailedException batchListenerFailure(Throwable ex) {
+		Throwable candidate = ex;
+		for (int depth = 0; candidate != null && depth < 10; depth++) {
+			if (candidate instanceof BatchListenerFailedException failure) {
+				return failure;
+			}
+			candidate = candidate.getCause();
+		}
+		return null;
 	}
 
 	private static int failedIndex(BatchListenerFailedException ex, List<? extends ConsumerRecord<?, ?>> claimed) {

@@ -8,13 +8,15 @@ import org.springframework.kafka.listener.AcknowledgingConsumerAwareMessageListe
 import org.springframework.kafka.listener.MessageListener;
 import org.springframework.kafka.listener.adapter.AbstractDelegatingMessageListenerAdapter;
 import org.springframework.kafka.support.Acknowledgment;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Runs a record listener once per record id: a record processed already is skipped (and
  * acknowledged, for a manual-ack listener), one that another consumer is processing waits
  * ({@link RecordInProgressException}), any other is claimed, processed, and marked
  * processed only once the listener returned, all as one unit of the store (one database
- * transaction with the JDBC store).
+ * transaction with the JDBC store). In its container's transaction (a Kafka one) the
+ * listener runs in that transaction, and its record is marked when that one commits.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -33,7 +35,10 @@ final class DeduplicatingMessageListener<K, V> extends AbstractDelegatingMessage
 	public void onMessage(ConsumerRecord<K, V> record, @Nullable Acknowledgment acknowledgment,
 			@Nullable Consumer<?, ?> consumer) {
 		String recordId = this.deduplicator.recordId(record);
-		TrackingAcknowledgment tracking = TrackingAcknowledgment.of(acknowledgment);
+		// Without a transaction of the container's, the store's own (if any) is the one an
+		// acknowledgment must wait for.
+		boolean storeTransaction = !TransactionSynchronizationManager.isActualTransactionActive();
+		TrackingAcknowledgment tracking = TrackingAcknowledgment.of(acknowledgment, storeTransaction);
 		boolean skipped;
 		try {
 			skipped = this.deduplicator.atomically(() -> {

@@ -1,5 +1,9 @@
 package io.github.kafkastarter.autoconfigure.dedup;
 
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+
 import javax.sql.DataSource;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
@@ -48,10 +52,14 @@ public final class DeduplicationAutoConfiguration {
 		return new Deduplication(store, properties.getHeader(), properties.getClaimTimeout());
 	}
 
+	// The customizer runs while the Kafka beans are created, and the store may need a
+	// transaction manager that needs them (Kafka's): it looks the deduplication up only
+	// when a listener container is made.
 	@Bean
 	@ConditionalOnMissingBean(name = "kafkaStarterDeduplicationCustomizer")
-	KafkaClientCustomizer kafkaStarterDeduplicationCustomizer(Deduplication deduplication, Environment environment) {
-		return new DeduplicationCustomizer(deduplication, Binder.get(environment));
+	KafkaClientCustomizer kafkaStarterDeduplicationCustomizer(ObjectProvider<Deduplication> deduplication,
+			DeduplicationProperties properties, Environment environment) {
+		return new DeduplicationCustomizer(deduplication::getObject, properties.getHeader(), Binder.get(environment));
 	}
 
 	// Registered after the nested JdbcStore (Spring loads nested configuration first), so
@@ -84,18 +92,32 @@ public final class DeduplicationAutoConfiguration {
 		JdbcProcessedRecordStore kafkaJdbcProcessedRecordStore(DataSource dataSource,
 				ObjectProvider<PlatformTransactionManager> transactionManagers, DeduplicationProperties properties) {
 			DeduplicationProperties.Jdbc jdbc = properties.getJdbc();
-			PlatformTransactionManager transactionManager = null;
-			if (jdbc.isTransactional()) {
-				transactionManager = transactionManagers.getIfUnique();
-				if (transactionManager == null || transactionManager instanceof KafkaAwareTransactionManager<?, ?>) {
-					// The application's own manages its database (JPA's does too); a Kafka
-					// one does not, nor do several: then one for the DataSource alone.
-					transactionManager = new JdbcTransactionManager(dataSource);
-				}
-			}
+			// Looked up on first use: a Kafka transaction manager needs the producer factory,
+			// whose customizers may need this store.
+			Supplier<PlatformTransactionManager> transactionManager = jdbc.isTransactional()
+					? () -> databaseTransactionManager(transactionManagers, dataSource) : null;
 			return new JdbcProcessedRecordStore(dataSource, jdbc.getTable(), jdbc.isCreateTable(),
 					transactionManager, properties.getRetention(), properties.getClaimTimeout(),
-					jdbc.getCleanupInterval());
+					jdbc.getCleanupInterval(), Clock.systemUTC());
+		}
+
+		/**
+		 * The application's transaction manager for its database (JPA's manages it too): the
+		 * only one that is not Kafka's, or the primary one; else one for the DataSource alone.
+		 */
+		private static PlatformTransactionManager databaseTransactionManager(
+				ObjectProvider<PlatformTransactionManager> transactionManagers, DataSource dataSource) {
+			List<PlatformTransactionManager> database = transactionManagers.orderedStream()
+				.filter((candidate) -> !(candidate instanceof KafkaAwareTransactionManager<?, ?>))
+				.toList();
+			if (database.size() == 1) {
+				return database.get(0);
+			}
+			PlatformTransactionManager primary = transactionManagers.getIfUnique();
+			if (primary != null && !(primary instanceof KafkaAwareTransactionManager<?, ?>)) {
+				return primary;
+			}
+			return new JdbcTransactionManager(dataSource);
 		}
 
 	}

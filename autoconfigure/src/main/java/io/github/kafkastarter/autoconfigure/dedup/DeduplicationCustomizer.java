@@ -2,6 +2,7 @@ package io.github.kafkastarter.autoconfigure.dedup;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.github.kafkastarter.autoconfigure.client.InterceptorClasses;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
@@ -21,6 +22,8 @@ import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.DelegatingMessageListener;
 import org.springframework.kafka.listener.MessageListener;
 import org.springframework.kafka.listener.adapter.AsyncRepliesAware;
+import org.springframework.kafka.transaction.KafkaAwareTransactionManager;
+import org.springframework.transaction.support.AbstractPlatformTransactionManager;
 import org.springframework.util.StringUtils;
 
 /**
@@ -32,12 +35,15 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer {
 
 	private static final Logger logger = LoggerFactory.getLogger(DeduplicationCustomizer.class);
 
-	private final Deduplication deduplication;
+	private final Supplier<Deduplication> deduplication;
+
+	private final String header;
 
 	private final Binder binder;
 
-	DeduplicationCustomizer(Deduplication deduplication, Binder binder) {
+	DeduplicationCustomizer(Supplier<Deduplication> deduplication, String header, Binder binder) {
 		this.deduplication = deduplication;
+		this.header = header;
 		this.binder = binder;
 	}
 
@@ -59,7 +65,7 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer {
 		// Last, so an interceptor of the application may set its own id first.
 		classes.add(RecordIdInterceptor.class);
 		factory.updateConfigs(Map.of(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, classes,
-				RecordIdInterceptor.HEADER_CONFIG, this.deduplication.header()));
+				RecordIdInterceptor.HEADER_CONFIG, this.header));
 	}
 
 	private static boolean isIdempotent(KafkaClient client, DefaultKafkaProducerFactory<?, ?> factory,
@@ -95,7 +101,8 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer {
 							+ "return type), so a record would be recorded as processed too early.",
 					"Return void (or a plain value) from the listener method, or do not deduplicate it.");
 		}
-		RecordDeduplicator deduplicator = this.deduplication.register(name, group);
+		synchronizeTransactions(container, name);
+		RecordDeduplicator deduplicator = this.deduplication.get().register(name, group);
 		if (listener instanceof BatchMessageListener batch) {
 			if (batch.wantsPollResult()) {
 				throw new KafkaStarterConfigurationException(property, settings.deduplicate() ? true : null,
@@ -114,6 +121,30 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer {
 			return;
 		}
 		logger.debug("Listener {} of group {} skips records it has processed", name, group);
+	}
+
+	/**
+	 * A record counts as processed when the container's transaction commits, which only a
+	 * transaction synchronization hears of; Spring Kafka's transaction manager has none by
+	 * default (a database one may drive them), so the deduplicated listener's gets them
+	 * for its actual transactions, which is what a database transaction manager does too.
+	 */
+	private static void synchronizeTransactions(ConcurrentMessageListenerContainer<?, ?> container, String name) {
+		KafkaAwareTransactionManager<?, ?> transactions = container.getContainerProperties()
+			.getKafkaAwareTransactionManager();
+		if (transactions instanceof AbstractPlatformTransactionManager manager) {
+			if (manager.getTransactionSynchronization() == AbstractPlatformTransactionManager.SYNCHRONIZATION_NEVER) {
+				manager.setTransactionSynchronization(
+						AbstractPlatformTransactionManager.SYNCHRONIZATION_ON_ACTUAL_TRANSACTION);
+				logger.info("Transactions of {} now have transaction synchronizations, so that deduplicated "
+						+ "listener {} records a record as processed when its transaction commits", manager, name);
+			}
+		}
+		else if (transactions != null) {
+			logger.warn("Deduplicated listener {} runs in transactions of {}, which cannot say when they commit: "
+					+ "its records are recorded as processed before the transaction commits, and one that then "
+					+ "fails to commit is not processed again", name, transactions);
+		}
 	}
 
 	private static boolean isAsync(Object listener) {

@@ -152,7 +152,8 @@ public class DeduplicationProperties {
 		 * the id and the listener's own work on the same DataSource (JdbcTemplate, JPA)
 		 * commit together, so the listener's effects happen exactly once even when the
 		 * application crashes. Uses the application's transaction manager, or one of its
-		 * own for the DataSource.
+		 * own for the DataSource. A listener whose container runs it in a transaction (a
+		 * Kafka one) runs in that one instead, and its record is recorded when it commits.
 		 */
 		private boolean transactional = true;
 

@@ -1,6 +1,7 @@
 package io.github.kafkastarter.autoconfigure.dedup;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -36,13 +38,14 @@ import org.springframework.util.DigestUtils;
  *     PRIMARY KEY (group_id, record_id))
  * </pre>
  * <p>
- * With a transaction manager, {@link #atomically} runs the claim, the listener and the
- * mark in one transaction: the record's id is inserted as processed in the same
- * transaction as the listener's own work on this database, so either both commit or
- * neither does, and a crash in between leaves nothing behind. A concurrent duplicate
- * waits on the row's lock and then finds the record processed. Without a transaction,
- * each statement commits on its own and a claim is a lease that another consumer may
- * take over after the claim timeout.
+ * In a database transaction on this {@code DataSource} (the one {@link #atomically} opens
+ * with its transaction manager, or the listener's own), the record's id is inserted as
+ * processed in the same transaction as the listener's own work on this database, so
+ * either both commit or neither does, and a crash in between leaves nothing behind. A
+ * concurrent duplicate waits on the row's lock and then finds the record processed.
+ * Otherwise (no transaction, or a Kafka one) each statement commits on its own: a claim
+ * is a lease that another consumer may take over after the claim timeout, and the
+ * record is marked processed after its work (its Kafka transaction) committed.
  * <p>
  * Rows older than the retention are deleted in the background.
  */
@@ -64,7 +67,9 @@ public class JdbcProcessedRecordStore implements ProcessedRecordStore, Initializ
 
 	private final boolean createTable;
 
-	private final @Nullable TransactionTemplate transactions;
+	private final @Nullable Supplier<PlatformTransactionManager> transactionManager;
+
+	private volatile @Nullable TransactionTemplate transactions;
 
 	private final long retentionMillis;
 
@@ -97,13 +102,23 @@ public class JdbcProcessedRecordStore implements ProcessedRecordStore, Initializ
 	JdbcProcessedRecordStore(DataSource dataSource, String table, boolean createTable,
 			@Nullable PlatformTransactionManager transactionManager, Duration retention, Duration claimTimeout,
 			Duration cleanupInterval, Clock clock) {
+		this(dataSource, table, createTable, (transactionManager != null) ? () -> transactionManager : null,
+				retention, claimTimeout, cleanupInterval, clock);
+	}
+
+	/**
+	 * Create a new store whose transaction manager is looked up when it is first needed.
+	 */
+	JdbcProcessedRecordStore(DataSource dataSource, String table, boolean createTable,
+			@Nullable Supplier<PlatformTransactionManager> transactionManager, Duration retention,
+			Duration claimTimeout, Duration cleanupInterval, Clock clock) {
 		if (!TABLE_NAME.matcher(table).matches()) {
 			throw new IllegalArgumentException("'" + table + "' is not a plain table name");
 		}
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.table = table;
 		this.createTable = createTable;
-		this.transactions = (transactionManager != null) ? new TransactionTemplate(transactionManager) : null;
+		this.transactionManager = transactionManager;
 		this.retentionMillis = retention.toMillis();
 		this.claimTimeoutMillis = claimTimeout.toMillis();
 		this.cleanupInterval = cleanupInterval;
@@ -160,11 +175,12 @@ public class JdbcProcessedRecordStore implements ProcessedRecordStore, Initializ
 		String groupKey = key(group);
 		String recordKey = key(recordId);
 		long now = this.clock.millis();
-		if (TransactionSynchronizationManager.isActualTransactionActive()) {
-			// Inside the listener's transaction: insert the id as processed right away; it
-			// only becomes visible if the transaction commits. Read first, because a
-			// failed insert aborts the whole transaction on some databases.
-			Claim existing = existing(groupKey, recordKey, now);
+		boolean inDatabaseTransaction = inDatabaseTransaction();
+		if (inDatabaseTransaction) {
+			// Inside the listener's database transaction: insert the id as processed right
+			// away; it only becomes visible if the transaction commits. Read first, because
+			// a failed insert aborts the whole transaction on some databases.
+			Claim existing = existing(groupKey, recordKey, now, true);
 			if (existing != null) {
 				return existing;
 			}
@@ -182,12 +198,12 @@ public class JdbcProcessedRecordStore implements ProcessedRecordStore, Initializ
 			return Claim.ACQUIRED;
 		}
 		catch (DuplicateKeyException ex) {
-			Claim existing = existing(groupKey, recordKey, now);
+			Claim existing = existing(groupKey, recordKey, now, false);
 			return (existing != null) ? existing : claim(group, recordId);
 		}
 	}
 
-	private @Nullable Claim existing(String group, String recordId, long now) {
+	private @Nullable Claim existing(String group, String recordId, long now, boolean inDatabaseTransaction) {
 		List<Row> rows = this.jdbc.query("SELECT state, updated_at FROM " + this.table
 				+ " WHERE group_id = ? AND record_id = ?", (rs, n) -> new Row(rs.getString(1), rs.getLong(2)), group,
 				recordId);
@@ -202,10 +218,9 @@ public class JdbcProcessedRecordStore implements ProcessedRecordStore, Initializ
 			return Claim.IN_PROGRESS;
 		}
 		// The claim's holder never finished: take it over, unless someone else just did.
-		boolean inTransaction = TransactionSynchronizationManager.isActualTransactionActive();
 		int taken = this.jdbc.update("UPDATE " + this.table + " SET state = ?, updated_at = ? WHERE group_id = ? "
-				+ "AND record_id = ? AND state = ? AND updated_at = ?", inTransaction ? PROCESSED : CLAIMED, now,
-				group, recordId, CLAIMED, row.updatedAt);
+				+ "AND record_id = ? AND state = ? AND updated_at = ?", inDatabaseTransaction ? PROCESSED : CLAIMED,
+				now, group, recordId, CLAIMED, row.updatedAt);
 		return (taken == 1) ? Claim.ACQUIRED : Claim.IN_PROGRESS;
 	}
 
@@ -216,7 +231,7 @@ public class JdbcProcessedRecordStore implements ProcessedRecordStore, Initializ
 
 	@Override
 	public void markProcessed(String group, String recordId) {
-		if (TransactionSynchronizationManager.isActualTransactionActive()) {
+		if (inDatabaseTransaction()) {
 			// The claim inserted it as processed, in this very transaction.
 			return;
 		}
@@ -235,7 +250,7 @@ public class JdbcProcessedRecordStore implements ProcessedRecordStore, Initializ
 
 	@Override
 	public void release(String group, String recordId) {
-		if (TransactionSynchronizationManager.isActualTransactionActive()) {
+		if (inDatabaseTransaction()) {
 			// The rollback removes the claim.
 			return;
 		}
@@ -243,10 +258,48 @@ public class JdbcProcessedRecordStore implements ProcessedRecordStore, Initializ
 				key(group), key(recordId), CLAIMED);
 	}
 
+	/**
+	 * Runs the work in a database transaction of its own, unless the caller runs in a
+	 * transaction already (its listener container's, a Kafka one for example): then in
+	 * that one, whose commit is the one that counts.
+	 */
 	@Override
 	public <T> T atomically(Supplier<T> work) {
-		TransactionTemplate transactions = this.transactions;
+		if (TransactionSynchronizationManager.isActualTransactionActive()) {
+			return work.get();
+		}
+		TransactionTemplate transactions = transactions();
 		return (transactions != null) ? transactions.execute((status) -> work.get()) : work.get();
+	}
+
+	/**
+	 * Whether the caller runs in a database transaction on this store's {@code DataSource}
+	 * (its own, the application's, JPA's or JTA's), in which the store's statements then
+	 * commit or roll back. In any other transaction (a Kafka one) they commit on their own.
+	 * @return whether the store's writes take part in the current transaction
+	 */
+	@Override
+	public boolean joinsCurrentTransaction() {
+		return inDatabaseTransaction();
+	}
+
+	private boolean inDatabaseTransaction() {
+		if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+			return false;
+		}
+		// In a transaction of another kind the connection is bound to the thread too, but
+		// in auto-commit mode.
+		Boolean autoCommit = this.jdbc.execute((ConnectionCallback<Boolean>) Connection::getAutoCommit);
+		return !Boolean.TRUE.equals(autoCommit);
+	}
+
+	private @Nullable TransactionTemplate transactions() {
+		TransactionTemplate transactions = this.transactions;
+		if (transactions == null && this.transactionManager != null) {
+			transactions = new TransactionTemplate(this.transactionManager.get());
+			this.transactions = transactions;
+		}
+		return transactions;
 	}
 
 	/**
@@ -254,7 +307,7 @@ public class JdbcProcessedRecordStore implements ProcessedRecordStore, Initializ
 	 * @return whether the store is transactional
 	 */
 	public boolean isTransactional() {
-		return this.transactions != null;
+		return this.transactionManager != null;
 	}
 
 	/**

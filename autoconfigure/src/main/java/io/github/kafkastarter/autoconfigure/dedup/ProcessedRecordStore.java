@@ -12,6 +12,12 @@ import java.util.function.Supplier;
  * lease: if its holder never finishes (it crashed), another consumer may take it over
  * after the claim timeout.
  * <p>
+ * When the listener runs in a transaction (its container's Kafka transaction, or a
+ * database transaction), a record counts as processed only if that transaction commits:
+ * unless the store {@linkplain #joinsCurrentTransaction() writes in that transaction},
+ * {@link RecordDeduplicator} calls {@code markProcessed} once it committed and
+ * {@code release} if it rolled back.
+ * <p>
  * The starter provides an in-memory store (bounded, per group, with expiry) and a JDBC
  * store, used when the application has a {@code DataSource}, that survives restarts.
  * Declare a bean of this type to use another.
@@ -46,14 +52,26 @@ public interface ProcessedRecordStore {
 	/**
 	 * Runs a claim, the listener and the mark as one unit where the store can: the JDBC
 	 * store runs them in one database transaction, so the listener's own work on the same
-	 * database commits, or rolls back, together with the record's id. By default the work
-	 * simply runs.
+	 * database commits, or rolls back, together with the record's id. When the caller runs
+	 * in a transaction already (its listener container's), the work runs in that one. By
+	 * default the work simply runs.
 	 * @param work the claim, the listener and the mark
 	 * @param <T> the result type
 	 * @return the work's result
 	 */
 	default <T> T atomically(Supplier<T> work) {
 		return work.get();
+	}
+
+	/**
+	 * Whether what the store writes now commits or rolls back with the transaction the
+	 * caller runs in: the JDBC store's writes do in a database transaction on its
+	 * {@code DataSource}. When they do not (the default), a record processed in a
+	 * transaction is marked only after that transaction committed.
+	 * @return whether the store writes in the current transaction
+	 */
+	default boolean joinsCurrentTransaction() {
+		return false;
 	}
 
 	/**

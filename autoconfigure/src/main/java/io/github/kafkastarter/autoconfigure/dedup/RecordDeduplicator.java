@@ -10,6 +10,9 @@ import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
 /**
  * Deduplication for one consumer group: tells a record's id, and claims, marks and
  * releases records in the {@link ProcessedRecordStore}. The starter's deduplicating
@@ -66,11 +69,30 @@ public final class RecordDeduplicator {
 	}
 
 	/**
-	 * Records that a claimed record was processed. A store failure is logged, not thrown:
-	 * the record was processed, so failing now would only make Kafka deliver it again.
+	 * Records that a claimed record was processed. In a transaction that the store does
+	 * not write in (a Kafka transaction, or the in-memory store), the record is marked
+	 * once that transaction committed, and its claim released if it rolled back: until
+	 * then its work may still be undone. A store failure is logged, not thrown: the record
+	 * was processed, so failing now would only make Kafka deliver it again.
 	 * @param recordId the record's id
 	 */
 	public void processed(String recordId) {
+		try {
+			if (TransactionSynchronizationManager.isSynchronizationActive()
+					&& TransactionSynchronizationManager.isActualTransactionActive()
+					&& !this.store.joinsCurrentTransaction()) {
+				TransactionSynchronizationManager.registerSynchronization(new MarkOnCommit(recordId));
+				return;
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not tell whether record {} of group {} is recorded in its transaction; recording it "
+					+ "now", recordId, this.group, ex);
+		}
+		markProcessed(recordId);
+	}
+
+	private void markProcessed(String recordId) {
 		try {
 			this.store.markProcessed(this.group, recordId);
 		}
@@ -111,6 +133,33 @@ public final class RecordDeduplicator {
 	 */
 	public RecordInProgressException inProgress(String recordId) {
 		return new RecordInProgressException(this.group, recordId, this.retryAfter);
+	}
+
+	/**
+	 * Marks a record when the transaction that processed it commits; gives its claim up
+	 * when that transaction rolls back (or its outcome is unknown), so that the record,
+	 * which Kafka delivers again, is processed again.
+	 */
+	private final class MarkOnCommit implements TransactionSynchronization {
+
+		private final String recordId;
+
+		MarkOnCommit(String recordId) {
+			this.recordId = recordId;
+		}
+
+		@Override
+		public void afterCommit() {
+			markProcessed(this.recordId);
+		}
+
+		@Override
+		public void afterCompletion(int status) {
+			if (status != STATUS_COMMITTED) {
+				failed(this.recordId);
+			}
+		}
+
 	}
 
 	void skippedOne(ConsumerRecord<?, ?> record, String recordId) {

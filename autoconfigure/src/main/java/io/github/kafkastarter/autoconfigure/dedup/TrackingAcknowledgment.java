@@ -12,10 +12,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * The acknowledgment a deduplicated listener gets in place of the container's: it notes a
  * nack (a nacked record is delivered again, so it must not count as processed), defers an
- * acknowledgment made inside the store's transaction until that transaction committed
+ * acknowledgment made inside the store's own transaction until that transaction committed
  * (otherwise a crash in between would commit the offset of a record whose effects were
  * rolled back), and translates indexes into the listener's filtered batch to the batch the
- * container delivered.
+ * container delivered. In the container's transaction an acknowledgment goes through at
+ * once: the container commits the offset with that transaction (a Kafka one) itself.
  */
 final class TrackingAcknowledgment implements Acknowledgment {
 
@@ -23,23 +24,33 @@ final class TrackingAcknowledgment implements Acknowledgment {
 
 	private final IntUnaryOperator index;
 
+	private final boolean deferToCommit;
+
 	private boolean nacked;
 
 	private int nackIndex = -1;
 
-	TrackingAcknowledgment(Acknowledgment delegate, IntUnaryOperator index) {
+	/**
+	 * Create a new instance.
+	 * @param delegate the container's acknowledgment
+	 * @param index the index in the container's batch of an index in the listener's
+	 * @param deferToCommit whether a transaction active when the listener acknowledges is
+	 * the store's own, whose commit the acknowledgment waits for
+	 */
+	TrackingAcknowledgment(Acknowledgment delegate, IntUnaryOperator index, boolean deferToCommit) {
 		this.delegate = delegate;
 		this.index = index;
+		this.deferToCommit = deferToCommit;
 	}
 
-	static @Nullable TrackingAcknowledgment of(@Nullable Acknowledgment acknowledgment) {
-		return (acknowledgment != null) ? new TrackingAcknowledgment(acknowledgment, IntUnaryOperator.identity())
-				: null;
+	static @Nullable TrackingAcknowledgment of(@Nullable Acknowledgment acknowledgment, boolean deferToCommit) {
+		return (acknowledgment != null)
+				? new TrackingAcknowledgment(acknowledgment, IntUnaryOperator.identity(), deferToCommit) : null;
 	}
 
 	@Override
 	public void acknowledge() {
-		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+		if (this.deferToCommit && TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 
 				@Override

@@ -14,7 +14,10 @@ import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.kafka.listener.AcknowledgingMessageListener;
 import org.springframework.kafka.listener.BatchAcknowledgingMessageListener;
 import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.listener.BatchMessageListener;
+import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.support.Acknowledgment;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -138,6 +141,83 @@ class DeduplicatingListenersTests {
 		assertThat(ack.nackIndexes).containsExactly(1);
 		assertThat(store.claim("shop", "id-4")).isEqualTo(ProcessedRecordStore.Claim.PROCESSED);
 		assertThat(store.claim("shop", "id-5")).isEqualTo(ProcessedRecordStore.Claim.ACQUIRED);
+	}
+
+	@Test
+	void aBatchListenerFailureWrappedByTheListenerAdapterStillCountsTheRecordsBeforeTheFailedOne() {
+		ProcessedRecordStore store = this.memory;
+		DeduplicatingBatchMessageListener<String, String> listener = new DeduplicatingBatchMessageListener<>(
+				(BatchMessageListener<String, String>) (records) -> {
+					// What a @KafkaListener method's BatchListenerFailedException becomes.
+					throw new ListenerExecutionFailedException("Listener method 'onBatch' threw exception",
+							new BatchListenerFailedException("r2 fails", records.get(2)));
+				}, deduplicator(store));
+		List<ConsumerRecord<String, String>> batch = List.of(record(0, "r0", "id-0"), record(1, "r1", "id-1"),
+				record(2, "r2", "id-2"), record(3, "r3", "id-3"));
+		assertThatExceptionOfType(ListenerExecutionFailedException.class)
+			.isThrownBy(() -> listener.onMessage(batch, null, null));
+		// The error handler commits r0 and r1: a duplicate of either is skipped.
+		assertThat(store.claim("shop", "id-0")).isEqualTo(ProcessedRecordStore.Claim.PROCESSED);
+		assertThat(store.claim("shop", "id-1")).isEqualTo(ProcessedRecordStore.Claim.PROCESSED);
+		assertThat(store.claim("shop", "id-2")).isEqualTo(ProcessedRecordStore.Claim.ACQUIRED);
+		assertThat(store.claim("shop", "id-3")).isEqualTo(ProcessedRecordStore.Claim.ACQUIRED);
+	}
+
+	@Test
+	void aWrappedFailureByIndexNamesTheRecordOfTheWholeBatch() {
+		DeduplicatingBatchMessageListener<String, String> listener = new DeduplicatingBatchMessageListener<>(
+				(BatchMessageListener<String, String>) (records) -> {
+					throw new ListenerExecutionFailedException("Listener method 'onBatch' threw exception",
+							new BatchListenerFailedException("second fails", 1));
+				}, deduplicator(this.memory));
+		this.memory.claim("shop", "id-0");
+		this.memory.markProcessed("shop", "id-0");
+		assertThatExceptionOfType(BatchListenerFailedException.class)
+			.isThrownBy(() -> listener.onMessage(
+					List.of(record(0, "r0", "id-0"), record(1, "r1", "id-1"), record(2, "r2", "id-2")), null, null))
+			// Index 1 of what the listener got (r1, r2) is offset 2.
+			.satisfies((ex) -> assertThat(ex.getRecord().offset()).isEqualTo(2));
+		assertThat(this.memory.claim("shop", "id-1")).isEqualTo(ProcessedRecordStore.Claim.PROCESSED);
+	}
+
+	@Test
+	void inATransactionARecordCountsAsProcessedOnlyOnceTheTransactionCommits() {
+		TransactionTemplate transactions = new TransactionTemplate(new JdbcTransactionManager(database()));
+		ProcessedRecordStore store = this.memory;
+		RecordDeduplicator deduplicator = deduplicator(store);
+		assertThatIllegalStateException().isThrownBy(() -> transactions.executeWithoutResult((status) -> {
+			assertThat(deduplicator.claim("id-1")).isEqualTo(ProcessedRecordStore.Claim.ACQUIRED);
+			deduplicator.processed("id-1");
+			// Its work may still be rolled back.
+			assertThat(store.claim("shop", "id-1")).isEqualTo(ProcessedRecordStore.Claim.IN_PROGRESS);
+			throw new IllegalStateException("the transaction rolls back");
+		}));
+		// Released: delivered again, it is processed again.
+		assertThat(store.claim("shop", "id-1")).isEqualTo(ProcessedRecordStore.Claim.ACQUIRED);
+		store.release("shop", "id-1");
+		transactions.executeWithoutResult((status) -> {
+			assertThat(deduplicator.claim("id-1")).isEqualTo(ProcessedRecordStore.Claim.ACQUIRED);
+			deduplicator.processed("id-1");
+		});
+		assertThat(store.claim("shop", "id-1")).isEqualTo(ProcessedRecordStore.Claim.PROCESSED);
+	}
+
+	@Test
+	void inTheContainersTransactionAnAcknowledgmentGoesThroughAtOnce() {
+		// The container commits the offset with its own transaction (a Kafka one).
+		TransactionTemplate containerTransaction = new TransactionTemplate(new JdbcTransactionManager(database()));
+		RecordingAck ack = new RecordingAck();
+		DeduplicatingMessageListener<String, String> listener = new DeduplicatingMessageListener<>(
+				(AcknowledgingMessageListener<String, String>) (record, acknowledgment) -> {
+					acknowledgment.acknowledge();
+					assertThat(ack.acks).isOne();
+				}, deduplicator(this.memory));
+		containerTransaction.executeWithoutResult((status) -> listener.onMessage(record(0, "a", "id-1"), ack, null));
+		assertThat(ack.acks).isOne();
+	}
+
+	private static DriverManagerDataSource database() {
+		return new DriverManagerDataSource("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
 	}
 
 	private static RecordDeduplicator deduplicator(ProcessedRecordStore store) {

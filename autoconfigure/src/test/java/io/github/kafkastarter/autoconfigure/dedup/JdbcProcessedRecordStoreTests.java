@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -134,6 +135,63 @@ class JdbcProcessedRecordStoreTests {
 				ProcessedRecordStore.Claim.PROCESSED);
 		assertThat(this.store.atomically(() -> this.store.claim("shop", "a")))
 			.isEqualTo(ProcessedRecordStore.Claim.PROCESSED);
+	}
+
+	@Test
+	void inATransactionOfAnotherKindAClaimIsALeaseAndTheRecordIsMarkedWhenThatTransactionCommits()
+			throws Exception {
+		// Another resource's transaction, as a Kafka transaction is: this database is not in it.
+		DataSource other = new DriverManagerDataSource("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+		TransactionTemplate otherTransactions = new TransactionTemplate(new JdbcTransactionManager(other));
+		RecordDeduplicator deduplicator = new RecordDeduplicator(this.store, "shop", "record-id",
+				Duration.ofMillis(100));
+		assertThatIllegalStateException().isThrownBy(() -> otherTransactions.executeWithoutResult((status) -> {
+			assertThat(this.store.joinsCurrentTransaction()).isFalse();
+			assertThat(deduplicator.claim("a")).isEqualTo(ProcessedRecordStore.Claim.ACQUIRED);
+			deduplicator.processed("a");
+			// Another consumer sees the claim at once, and the record not processed yet.
+			assertThat(claimElsewhere("a")).isEqualTo(ProcessedRecordStore.Claim.IN_PROGRESS);
+			throw new IllegalStateException("the other transaction rolls back");
+		}));
+		// Released with the rollback: delivered again, it is processed again.
+		assertThat(claimElsewhere("a")).isEqualTo(ProcessedRecordStore.Claim.ACQUIRED);
+		this.store.release("shop", "a");
+		otherTransactions.executeWithoutResult((status) -> {
+			assertThat(deduplicator.claim("a")).isEqualTo(ProcessedRecordStore.Claim.ACQUIRED);
+			deduplicator.processed("a");
+			assertThat(claimElsewhere("a")).isEqualTo(ProcessedRecordStore.Claim.IN_PROGRESS);
+		});
+		assertThat(claimElsewhere("a")).isEqualTo(ProcessedRecordStore.Claim.PROCESSED);
+	}
+
+	@Test
+	void inATransactionOfTheListenerOnThisDatabaseTheIdIsWrittenInIt() {
+		TransactionTemplate listenerTransactions = new TransactionTemplate(
+				new JdbcTransactionManager(this.dataSource));
+		RecordDeduplicator deduplicator = new RecordDeduplicator(this.store, "shop", "record-id",
+				Duration.ofMillis(100));
+		assertThatIllegalStateException().isThrownBy(() -> listenerTransactions.executeWithoutResult((status) -> {
+			assertThat(this.store.joinsCurrentTransaction()).isTrue();
+			assertThat(deduplicator.claim("a")).isEqualTo(ProcessedRecordStore.Claim.ACQUIRED);
+			deduplicator.processed("a");
+			throw new IllegalStateException("the listener's transaction rolls back");
+		}));
+		assertThat(this.store.claim("shop", "a")).isEqualTo(ProcessedRecordStore.Claim.ACQUIRED);
+		this.store.release("shop", "a");
+		listenerTransactions.executeWithoutResult((status) -> {
+			assertThat(deduplicator.claim("a")).isEqualTo(ProcessedRecordStore.Claim.ACQUIRED);
+			deduplicator.processed("a");
+		});
+		assertThat(this.store.claim("shop", "a")).isEqualTo(ProcessedRecordStore.Claim.PROCESSED);
+	}
+
+	private ProcessedRecordStore.Claim claimElsewhere(String recordId) {
+		try {
+			return CompletableFuture.supplyAsync(() -> this.store.claim("shop", recordId)).get(30, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static void await(CountDownLatch latch) {
