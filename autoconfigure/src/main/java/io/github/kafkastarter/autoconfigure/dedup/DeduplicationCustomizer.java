@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.Ordered;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.listener.BatchMessageListener;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
@@ -31,7 +32,11 @@ import org.springframework.util.StringUtils;
  * ({@code kafka.starter.producer.record-ids}) and wraps the message listener of each
  * deduplicated listener container.
  */
-final class DeduplicationCustomizer implements KafkaClientCustomizer {
+final class DeduplicationCustomizer implements KafkaClientCustomizer, Ordered {
+
+	// Before the parallel and priority listener customizers: they wrap the listener this
+	// one wraps, whatever order the auto-configurations were registered in.
+	static final int ORDER = Ordered.LOWEST_PRECEDENCE - 100;
 
 	private static final Logger logger = LoggerFactory.getLogger(DeduplicationCustomizer.class);
 
@@ -45,6 +50,11 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer {
 		this.deduplication = deduplication;
 		this.header = header;
 		this.binder = binder;
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
 	}
 
 	@Override

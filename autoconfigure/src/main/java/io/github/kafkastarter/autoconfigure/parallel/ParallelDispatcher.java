@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -712,7 +713,11 @@ final class ParallelDispatcher {
 
 		private final @Nullable Object laneKey;
 
-		private final @Nullable Exception failure;
+		private @Nullable Exception failure;
+
+		// Whether the failure came from the listener (retry it) or from before (a record
+		// that could not be deserialized: only the error handler may recover it).
+		private boolean reachedListener;
 
 		Task(ConsumerRecord<?, ?> record, PartitionProgress progress, long sequence, @Nullable Object laneKey,
 				@Nullable Exception failure) {
@@ -725,24 +730,30 @@ final class ParallelDispatcher {
 
 		@Override
 		public void run() {
-			// The worker that ran a key's record goes on with the key's next one, if any,
-			// rather than handing it back to the pool.
-			Task task = this;
-			while (task != null) {
-				task.runOne();
+			runLane(this);
+		}
+
+		/**
+		 * Runs this record, then the next ones of its lane, on this worker, until the lane
+		 * is empty or a record waits for its asynchronous result (which resumes the lane).
+		 */
+		private void runLane(Task first) {
+			Task task = first;
+			while (task != null && task.runOne()) {
 				task = (task.laneKey != null) ? nextInLane(task.laneKey) : null;
 			}
 		}
 
-		private void runOne() {
+		private boolean runOne() {
 			int now = ParallelDispatcher.this.running.incrementAndGet();
 			ParallelDispatcher.this.peakRunning.accumulateAndGet(now, Math::max);
-			boolean finished = false;
+			Outcome outcome = Outcome.ABANDONED;
 			try {
 				// A revoked partition's queued records belong to its next owner now; after a record
 				// was given up, its successors wait for the next owner too, to keep their order.
 				if (!this.progress.isClosed()) {
-					finished = ParallelDispatcher.this.processor.process(this.record, this.failure);
+					outcome = ParallelDispatcher.this.processor.process(this.record, this.failure,
+							this.reachedListener || this.failure == null, this::completedLater);
 				}
 			}
 			catch (Error error) {
@@ -754,9 +765,62 @@ final class ParallelDispatcher {
 			}
 			finally {
 				ParallelDispatcher.this.running.decrementAndGet();
-				complete(this, finished);
+				if (outcome != Outcome.PENDING) {
+					complete(this, outcome == Outcome.FINISHED);
+				}
+			}
+			return outcome != Outcome.PENDING;
+		}
+
+		/**
+		 * The asynchronous result of this record completed, on whatever thread completed it:
+		 * the rest happens on a worker.
+		 */
+		private void completedLater(@Nullable RuntimeException failure) {
+			if (failure == null) {
+				execute(() -> {
+					complete(this, true);
+					Task next = (this.laneKey != null) ? nextInLane(this.laneKey) : null;
+					if (next != null) {
+						runLane(next);
+					}
+				});
+			}
+			else {
+				// Through the error handler, then the listener again, in the lane it holds.
+				this.failure = failure;
+				this.reachedListener = true;
+				execute(this);
 			}
 		}
+
+		private void execute(Runnable runnable) {
+			try {
+				ParallelDispatcher.this.workers.execute(runnable);
+			}
+			catch (RejectedExecutionException ex) {
+				// Shutting down: the record stays uncommitted.
+				logger.debug("Parallel listener {} is shut down; {}-{}@{} stays uncommitted",
+						ParallelDispatcher.this.listenerId, this.record.topic(), this.record.partition(),
+						this.record.offset());
+			}
+		}
+
+	}
+
+	/**
+	 * How the processing of a record ended.
+	 */
+	enum Outcome {
+
+		/** Processed, or recovered by the error handler: it may be committed. */
+		FINISHED,
+
+		/** Given up (the listener is stopping): it must not be committed. */
+		ABANDONED,
+
+		/** Waiting for the listener's asynchronous result. */
+		PENDING
 
 	}
 
@@ -781,12 +845,14 @@ final class ParallelDispatcher {
 		/**
 		 * Processes the record.
 		 * @param record the record
-		 * @param failure a failure the record met before reaching the listener, for the
-		 * error handler alone, or {@code null}
-		 * @return {@code true} when the record is done (processed, or recovered by the error
-		 * handler); {@code false} when it must not be committed (the listener is stopping)
+		 * @param failure a failure to hand to the error handler first, or {@code null}
+		 * @param reachedListener whether that failure came from the listener (which may be
+		 * retried) rather than from before it
+		 * @param completion called once a {@link Outcome#PENDING} result completes
+		 * @return how it ended
 		 */
-		boolean process(ConsumerRecord<?, ?> record, @Nullable Exception failure);
+		Outcome process(ConsumerRecord<?, ?> record, @Nullable Exception failure, boolean reachedListener,
+				AsyncCompletions.Completion completion);
 
 	}
 

@@ -41,6 +41,16 @@ final class ParallelRecordListener
 		this.dispatcher.offer(record, consumer);
 	}
 
+	/**
+	 * Not asynchronous to the container, whatever the application's listener is: records
+	 * are handed over at once, and the dispatcher tracks their results and commits. (The
+	 * container would otherwise pause until every record of a poll is acknowledged.)
+	 */
+	@Override
+	public boolean isAsyncReplies() {
+		return false;
+	}
+
 	@Override
 	public Object getDelegate() {
 		return this.delegate;

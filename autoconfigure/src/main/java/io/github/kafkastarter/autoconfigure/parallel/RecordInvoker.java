@@ -15,9 +15,11 @@ import org.springframework.kafka.listener.AcknowledgingMessageListener;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConsumerAwareMessageListener;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.DelegatingMessageListener;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.listener.ListenerType;
 import org.springframework.kafka.listener.ListenerUtils;
+import org.springframework.kafka.listener.adapter.MessagingMessageListenerAdapter;
 import org.springframework.kafka.listener.MessageListener;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.Acknowledgment;
@@ -32,21 +34,11 @@ final class RecordInvoker implements ParallelDispatcher.RecordProcessor {
 
 	private static final Logger logger = LoggerFactory.getLogger(RecordInvoker.class);
 
-	private static final Acknowledgment WORKER_ACK = new Acknowledgment() {
+	private static final Acknowledgment WORKER_ACK = new WorkerAcknowledgment(false);
 
-		@Override
-		public void acknowledge() {
-			// The parallel listener commits a record once it and every record before it
-			// are done; an acknowledgment from the listener changes nothing.
-		}
-
-		@Override
-		public void nack(Duration sleep) {
-			throw new UnsupportedOperationException("nack() is not supported by parallel listeners; "
-					+ "throw an exception to have the container's error handler retry the record");
-		}
-
-	};
+	// Tells the adapter that the record's offset does not depend on this acknowledgment, so
+	// it does not warn about an asynchronous result.
+	private static final Acknowledgment ASYNC_WORKER_ACK = new WorkerAcknowledgment(true);
 
 	private final Object delegate;
 
@@ -58,6 +50,10 @@ final class RecordInvoker implements ParallelDispatcher.RecordProcessor {
 
 	private final Consumer<?, ?> workerConsumer;
 
+	private final @Nullable MessagingMessageListenerAdapter<?, ?> asyncAdapter;
+
+	private final @Nullable AsyncCompletions completions;
+
 	RecordInvoker(Object delegate, MessageListenerContainer container, @Nullable CommonErrorHandler errorHandler) {
 		this.delegate = delegate;
 		this.type = ListenerUtils.determineListenerType(delegate);
@@ -65,25 +61,69 @@ final class RecordInvoker implements ParallelDispatcher.RecordProcessor {
 		// The container falls back to a DefaultErrorHandler too when none is set.
 		this.errorHandler = (errorHandler != null) ? errorHandler : new DefaultErrorHandler();
 		this.workerConsumer = workerConsumer(container);
+		this.asyncAdapter = asyncAdapter(delegate);
+		this.completions = (this.asyncAdapter != null)
+				? new AsyncCompletions(container.getContainerProperties().getObservationRegistry()) : null;
+	}
+
+	/**
+	 * The listener adapter of a listener method whose result completes later, if this is one.
+	 */
+	private static @Nullable MessagingMessageListenerAdapter<?, ?> asyncAdapter(Object listener) {
+		Object target = listener;
+		while (target instanceof DelegatingMessageListener<?> delegating) {
+			target = delegating.getDelegate();
+		}
+		if (target instanceof MessagingMessageListenerAdapter<?, ?> adapter && adapter.isAsyncReplies()) {
+			return adapter;
+		}
+		return null;
+	}
+
+	boolean isAsync() {
+		return this.asyncAdapter != null;
 	}
 
 	@Override
-	public boolean process(ConsumerRecord<?, ?> record, @Nullable Exception failure) {
+	public ParallelDispatcher.Outcome process(ConsumerRecord<?, ?> record, @Nullable Exception failure,
+			boolean reachedListener, AsyncCompletions.Completion completion) {
 		Exception pending = failure;
 		while (true) {
 			if (pending == null) {
+				AsyncCompletions.Invocation invocation = null;
 				try {
-					invoke(record);
-					return true;
+					if (this.completions != null && this.asyncAdapter != null) {
+						invocation = this.completions.new Invocation(record, completion);
+						this.completions.begin(this.asyncAdapter, invocation);
+					}
+					invoke(record, (invocation != null) ? ASYNC_WORKER_ACK : WORKER_ACK);
+					if (invocation == null || invocation.returned()) {
+						return (invocation == null) ? ParallelDispatcher.Outcome.FINISHED
+								: ParallelDispatcher.Outcome.PENDING;
+					}
+					// The result was complete when the method returned.
+					pending = invocation.earlyFailure();
+					if (pending == null) {
+						return ParallelDispatcher.Outcome.FINISHED;
+					}
+					pending = decorate(pending);
 				}
 				catch (Exception ex) {
+					if (invocation != null) {
+						invocation.threw();
+					}
 					pending = decorate(ex);
+				}
+				finally {
+					if (this.completions != null) {
+						this.completions.end();
+					}
 				}
 				// An Error propagates: the dispatcher stops the container with it, from the
 				// consumer thread, as Spring Kafka does for a plain listener.
 			}
 			if (!this.container.isRunning()) {
-				return false;
+				return ParallelDispatcher.Outcome.ABANDONED;
 			}
 			boolean recovered;
 			try {
@@ -95,15 +135,15 @@ final class RecordInvoker implements ParallelDispatcher.RecordProcessor {
 				recovered = false;
 			}
 			if (recovered) {
-				return true;
+				return ParallelDispatcher.Outcome.FINISHED;
 			}
 			if (!this.container.isRunning()) {
 				// Not recovered while stopping: it must not be committed.
-				return false;
+				return ParallelDispatcher.Outcome.ABANDONED;
 			}
-			if (failure == null) {
-				// Retry the listener; a record that never reached it (failure != null) goes
-				// back to the error handler, which counts the attempts until it recovers it.
+			if (reachedListener) {
+				// Retry the listener; a record that never reached it goes back to the error
+				// handler, which counts the attempts until it recovers it.
 				pending = null;
 			}
 		}
@@ -128,13 +168,13 @@ final class RecordInvoker implements ParallelDispatcher.RecordProcessor {
 	}
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })
-	private void invoke(ConsumerRecord<?, ?> record) {
+	private void invoke(ConsumerRecord<?, ?> record, Acknowledgment ack) {
 		ConsumerRecord raw = record;
 		switch (this.type) {
 			case ACKNOWLEDGING_CONSUMER_AWARE -> ((AcknowledgingConsumerAwareMessageListener) this.delegate)
-				.onMessage(raw, WORKER_ACK, null);
+				.onMessage(raw, ack, null);
 			case CONSUMER_AWARE -> ((ConsumerAwareMessageListener) this.delegate).onMessage(raw, (Consumer) null);
-			case ACKNOWLEDGING -> ((AcknowledgingMessageListener) this.delegate).onMessage(raw, WORKER_ACK);
+			case ACKNOWLEDGING -> ((AcknowledgingMessageListener) this.delegate).onMessage(raw, ack);
 			case SIMPLE -> ((MessageListener) this.delegate).onMessage(raw);
 		}
 	}
@@ -153,6 +193,33 @@ final class RecordInvoker implements ParallelDispatcher.RecordProcessor {
 					default -> throw new UnsupportedOperationException("Consumer." + method.getName()
 							+ "() is not available to a parallel listener's worker thread");
 				});
+	}
+
+	private static final class WorkerAcknowledgment implements Acknowledgment {
+
+		private final boolean outOfOrder;
+
+		WorkerAcknowledgment(boolean outOfOrder) {
+			this.outOfOrder = outOfOrder;
+		}
+
+		@Override
+		public void acknowledge() {
+			// The parallel listener commits a record once it and every record before it
+			// are done; an acknowledgment from the listener changes nothing.
+		}
+
+		@Override
+		public void nack(Duration sleep) {
+			throw new UnsupportedOperationException("nack() is not supported by parallel listeners; "
+					+ "throw an exception to have the container's error handler retry the record");
+		}
+
+		@Override
+		public boolean isOutOfOrderCommit() {
+			return this.outOfOrder;
+		}
+
 	}
 
 }

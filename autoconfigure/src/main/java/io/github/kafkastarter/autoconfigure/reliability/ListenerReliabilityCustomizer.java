@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.core.env.Environment;
+import org.springframework.core.Ordered;
 import org.springframework.kafka.listener.BatchInterceptor;
 import org.springframework.kafka.listener.BatchMessageListener;
 import org.springframework.kafka.listener.CompositeBatchInterceptor;
@@ -29,7 +30,11 @@ import org.springframework.util.StringUtils;
  * listeners and for deserializers set on the listener itself, and a stable
  * {@code group.instance.id} under static membership.
  */
-final class ListenerReliabilityCustomizer implements KafkaClientCustomizer {
+final class ListenerReliabilityCustomizer implements KafkaClientCustomizer, Ordered {
+
+	// Before the parallel and priority listener customizers: they wrap the error handler
+	// this one sets, whatever order the auto-configurations were registered in.
+	static final int ORDER = Ordered.LOWEST_PRECEDENCE - 100;
 
 	private static final Logger logger = LoggerFactory.getLogger(ListenerReliabilityCustomizer.class);
 
@@ -47,6 +52,11 @@ final class ListenerReliabilityCustomizer implements KafkaClientCustomizer {
 		this.errorHandlers = errorHandlers;
 		this.environment = environment;
 		this.classLoader = classLoader;
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
 	}
 
 	@Override
