@@ -28,8 +28,10 @@ import org.springframework.kafka.config.KafkaListenerEndpoint;
 import org.springframework.kafka.config.ShareKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultShareConsumerFactory;
 import org.springframework.kafka.core.ShareConsumerFactory;
+import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.ShareConsumerRecordRecoverer;
 import org.springframework.kafka.listener.ShareKafkaMessageListenerContainer;
+import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
 /**
@@ -68,10 +70,20 @@ final class ShareFactories {
 	}
 
 	static ShareKafkaListenerContainerFactory<Object, Object> containerFactory(KafkaClient client,
-			ShareConsumerFactory<Object, Object> consumerFactory, @Nullable KafkaClientContainers containers) {
+			ShareConsumerFactory<Object, Object> consumerFactory, @Nullable KafkaClientContainers containers,
+			ShareGroupSupport support) {
 		ShareSettings settings = client.settings("share", ShareSettings.class);
 		ShareKafkaListenerContainerFactory<Object, Object> factory = new ShareKafkaListenerContainerFactory<>(
 				consumerFactory) {
+
+			@Override
+			protected ShareKafkaMessageListenerContainer<Object, Object> createContainerInstance(
+					KafkaListenerEndpoint endpoint) {
+				Collection<String> topics = endpoint.getTopics();
+				Assert.state(topics != null, "'topics' must not be null");
+				return new ShareListenerContainer(consumerFactory, new ContainerProperties(topics.toArray(new String[0])),
+						client, support);
+			}
 
 			@Override
 			public ShareKafkaMessageListenerContainer<Object, Object> createListenerContainer(
