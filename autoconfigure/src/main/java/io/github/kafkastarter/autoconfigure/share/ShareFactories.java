@@ -24,14 +24,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.SslBundleSslEngineFactory;
 import org.springframework.boot.ssl.SslBundle;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.kafka.config.KafkaListenerEndpoint;
 import org.springframework.kafka.config.ShareKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultShareConsumerFactory;
 import org.springframework.kafka.core.ShareConsumerFactory;
-import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.ShareConsumerRecordRecoverer;
 import org.springframework.kafka.listener.ShareKafkaMessageListenerContainer;
-import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
 /**
@@ -77,20 +76,14 @@ final class ShareFactories {
 				consumerFactory) {
 
 			@Override
-			protected ShareKafkaMessageListenerContainer<Object, Object> createContainerInstance(
-					KafkaListenerEndpoint endpoint) {
-				Collection<String> topics = endpoint.getTopics();
-				Assert.state(topics != null, "'topics' must not be null");
-				return new ShareListenerContainer(consumerFactory, new ContainerProperties(topics.toArray(new String[0])),
-						client, support);
-			}
-
-			@Override
 			public ShareKafkaMessageListenerContainer<Object, Object> createListenerContainer(
 					KafkaListenerEndpoint endpoint) {
 				ShareKafkaMessageListenerContainer<Object, Object> container = super.createListenerContainer(endpoint);
 				if (containers != null) {
 					containers.shareContainerCreated(client, container);
+				}
+				if (container.isAutoStartup()) {
+					startOnlyWithShareGroups(container, client, support);
 				}
 				return container;
 			}
@@ -102,6 +95,26 @@ final class ShareFactories {
 				? ShareConsumerRecordRecoverer.RELEASING : ShareConsumerRecordRecoverer.REJECTING);
 		factory.setAutoStartup(client.properties().getListener().isAutoStartup());
 		return factory;
+	}
+
+	/**
+	 * On a cluster without share groups a share consumer can only fail: Kafka logs the
+	 * failed heartbeat, Spring Kafka the poll loop's exception (twice, with stack traces),
+	 * and the container goes on reporting itself running. Such a container is not started;
+	 * a {@link ShareGroupsUnavailableEvent} says why (health shows it), and
+	 * {@link ShareGroupSupport} logs one warning for the client.
+	 */
+	private static void startOnlyWithShareGroups(ShareKafkaMessageListenerContainer<Object, Object> container,
+			KafkaClient client, ShareGroupSupport support) {
+		ShareGroupSupport.Verdict verdict = support.check(client);
+		if (verdict.available()) {
+			return;
+		}
+		container.setAutoStartup(false);
+		ApplicationEventPublisher publisher = container.getApplicationEventPublisher();
+		if (publisher != null) {
+			publisher.publishEvent(new ShareGroupsUnavailableEvent(container, verdict.detail()));
+		}
 	}
 
 	/**

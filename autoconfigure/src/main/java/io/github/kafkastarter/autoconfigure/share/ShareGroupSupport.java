@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether each client's cluster has share groups (KIP-932), asked once per client when its
- * first share listener container starts. A share consumer needs brokers of Kafka 4.1 or
+ * first share listener container that starts automatically is created. A share consumer needs brokers of Kafka 4.1 or
  * later (its {@code ShareGroupHeartbeat} API) on which share groups are enabled (the
  * cluster feature {@code share.version} at 1 or more: by default from Kafka 4.2, by
  * {@code kafka-features.sh} on 4.1). On a cluster without them, a share consumer can only
@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * The question is an API versions request ({@code describeFeatures}), which needs no ACL.
  * An answer is kept for the life of the application (a cluster upgrade is followed by a
  * restart); no answer within {@value #PROBE_TIMEOUT_SECONDS} s (brokers unreachable) lets
- * the containers start as usual, and the question is asked again a minute later.
+ * the containers start as usual, and the question is asked again a minute later. Either
+ * way, the application's start waits at most that long, once per client.
  */
 public final class ShareGroupSupport {
 
@@ -42,7 +43,7 @@ public final class ShareGroupSupport {
 
 	static final String FEATURE = "share.version";
 
-	// Bounds how long a share container's start can wait for the answer.
+	// Bounds how long the application start can wait for the answer.
 	static final int PROBE_TIMEOUT_SECONDS = 5;
 
 	private static final Duration ASK_AGAIN_AFTER = Duration.ofMinutes(1);
@@ -65,7 +66,7 @@ public final class ShareGroupSupport {
 	/**
 	 * What is known about a client's cluster; never asks the broker.
 	 * @param client the client name
-	 * @return the verdict, empty until a share container of the client has started
+	 * @return the verdict, empty until a share container of the client was created
 	 */
 	public Optional<Verdict> verdict(String client) {
 		return Optional.ofNullable(this.verdicts.get(client));

@@ -5,10 +5,11 @@ import java.io.Serial;
 import org.springframework.kafka.event.KafkaEvent;
 
 /**
- * Published when a share listener container of the starter does not start its consumers
- * because the cluster has no share groups (brokers older than Kafka 4.1, or share groups
- * not enabled): they could only fail. The container stays stopped; starting it again asks
- * nothing new of the cluster until the application restarts.
+ * Published when the starter does not start a share listener container (one from a
+ * client's share listener container factory, due to start automatically) because the
+ * client's cluster has no share groups (brokers older than Kafka 4.1, or share groups not
+ * enabled): its consumers could only fail. Starting the container by hand starts them
+ * anyway.
  */
 public class ShareGroupsUnavailableEvent extends KafkaEvent {
 
@@ -19,7 +20,7 @@ public class ShareGroupsUnavailableEvent extends KafkaEvent {
 
 	/**
 	 * Create an event.
-	 * @param container the container that did not start
+	 * @param container the container that is not started
 	 * @param reason why the cluster has no share groups, in words
 	 */
 	public ShareGroupsUnavailableEvent(Object container, String reason) {
