@@ -23,7 +23,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * fail);</li>
  * <li>{@code UP} otherwise.</li>
  * </ul>
- * Once a share listener container of the client has started, the details also say
+ * Once a share listener container of the client was created, the details also say
  * whether the cluster has share groups ({@code shareGroups}); a cluster without them
  * stays {@code UP} here (the containers report it, in {@code kafkaListeners}).
  */
