@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -22,6 +23,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * fail);</li>
  * <li>{@code UP} otherwise.</li>
  * </ul>
+ * Once a share listener container of the client was created, the details also say
+ * whether the cluster has share groups ({@code shareGroups}); a cluster without them
+ * stays {@code UP} here (the containers report it, in {@code kafkaListeners}).
  */
 final class BrokerHealthIndicator implements HealthIndicator {
 
@@ -29,9 +33,16 @@ final class BrokerHealthIndicator implements HealthIndicator {
 
 	private final Clock clock;
 
+	private final Supplier<@Nullable String> shareGroups;
+
 	BrokerHealthIndicator(BrokerCheck check, Clock clock) {
+		this(check, clock, () -> null);
+	}
+
+	BrokerHealthIndicator(BrokerCheck check, Clock clock, Supplier<@Nullable String> shareGroups) {
 		this.check = check;
 		this.clock = clock;
+		this.shareGroups = shareGroups;
 	}
 
 	@Override
@@ -71,6 +82,10 @@ final class BrokerHealthIndicator implements HealthIndicator {
 		health.withDetail("mode", mode);
 		if (result.reachable() && this.check.mode() == BrokerHealthMode.CLUSTER) {
 			clusterDetails(health, result);
+		}
+		String shareGroups = this.shareGroups.get();
+		if (shareGroups != null) {
+			health.withDetail("shareGroups", shareGroups);
 		}
 		return health.withDetail("lastCheck", result.checkedAt().toString())
 			.withDetail("lastCheckAge", Ages.format(age))

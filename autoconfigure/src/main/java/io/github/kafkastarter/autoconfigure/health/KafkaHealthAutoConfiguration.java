@@ -17,7 +17,9 @@ import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
 import io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitor;
 import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
+import io.github.kafkastarter.autoconfigure.share.ShareGroupSupport;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -97,11 +99,19 @@ public final class KafkaHealthAutoConfiguration {
 
 		@Bean(BROKERS_CONTRIBUTOR)
 		@ConditionalOnMissingBean(name = BROKERS_CONTRIBUTOR)
-		CompositeHealthContributor kafkaHealthContributor(BrokerHealthMonitor monitor) {
+		CompositeHealthContributor kafkaHealthContributor(BrokerHealthMonitor monitor,
+				ObjectProvider<ShareGroupSupport> shareGroupSupport) {
 			Map<String, BrokerHealthIndicator> indicators = new LinkedHashMap<>();
 			monitor.checks()
-				.forEach((check) -> indicators.put(check.client(), new BrokerHealthIndicator(check, Clock.systemUTC())));
+				.forEach((check) -> indicators.put(check.client(), new BrokerHealthIndicator(check, Clock.systemUTC(),
+						() -> shareGroups(shareGroupSupport, check.client()))));
 			return CompositeHealthContributor.fromMap(indicators);
+		}
+
+		private static @Nullable String shareGroups(ObjectProvider<ShareGroupSupport> support, String client) {
+			ShareGroupSupport shareGroupSupport = support.getIfAvailable();
+			return (shareGroupSupport != null)
+					? shareGroupSupport.verdict(client).map(ShareGroupSupport.Verdict::describe).orElse(null) : null;
 		}
 
 		/**

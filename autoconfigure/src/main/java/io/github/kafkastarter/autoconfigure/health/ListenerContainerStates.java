@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
+import io.github.kafkastarter.autoconfigure.share.ShareGroupsUnavailableEvent;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
@@ -33,6 +34,7 @@ import org.springframework.kafka.event.KafkaEvent;
 import org.springframework.kafka.event.ListenerContainerIdleEvent;
 import org.springframework.kafka.event.ListenerContainerNoLongerIdleEvent;
 import org.springframework.kafka.event.NonResponsiveConsumerEvent;
+import org.springframework.kafka.listener.AbstractShareKafkaMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.ListenerContainerRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
@@ -41,8 +43,14 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * The state of every listener container of every client, kept from Spring Kafka's
  * container events ({@link ConsumerStoppedEvent} and its reason,
  * {@link ConsumerFailedToStartEvent}, {@link NonResponsiveConsumerEvent},
- * {@link ConsumerRetryAuthEvent}, idle events) and read from the containers themselves.
- * Nothing here talks to the broker; reading a state is immediate.
+ * {@link ConsumerRetryAuthEvent}, idle events), the starter's
+ * {@link ShareGroupsUnavailableEvent}, and read from the containers themselves. Nothing
+ * here talks to the broker; reading a state is immediate.
+ * <p>
+ * Share-group containers are judged by their events alone: Spring Kafka's share
+ * container counts as "in its expected state" exactly while it runs, which would make one
+ * stopped on purpose a failure, and one whose consumers all died (they are not replaced;
+ * the container goes on reporting itself running) healthy.
  */
 public final class ListenerContainerStates implements ApplicationListener<KafkaEvent> {
 
@@ -97,6 +105,9 @@ public final class ListenerContainerStates implements ApplicationListener<KafkaE
 			else if (event instanceof ConsumerRetryAuthEvent retry) {
 				history.authRetry = retry.getReason();
 				history.authRetryAt = now;
+			}
+			else if (event instanceof ShareGroupsUnavailableEvent unavailable) {
+				history.unavailable(unavailable.getReason(), now);
 			}
 			else if (event instanceof ConsumerRetryAuthSuccessfulEvent) {
 				history.authRetry = null;
@@ -157,7 +168,8 @@ public final class ListenerContainerStates implements ApplicationListener<KafkaE
 		boolean running = container.isRunning();
 		boolean pauseRequested = ask(container::isPauseRequested, false);
 		boolean paused = ask(container::isContainerPaused, false);
-		boolean expected = ask(container::isInExpectedState, true);
+		boolean share = container instanceof AbstractShareKafkaMessageListenerContainer;
+		boolean expected = share || ask(container::isInExpectedState, true);
 		String problem = null;
 		Instant since = null;
 		Instant idleSince = null;
@@ -170,6 +182,16 @@ public final class ListenerContainerStates implements ApplicationListener<KafkaE
 				if (!expected) {
 					problem = stopProblem(history.stopReason);
 					since = (history.stopReasonAt != null) ? history.stopReasonAt : history.stoppedAt;
+				}
+				else if (share && history.unavailable != null) {
+					problem = "Not started: the cluster has no share groups: " + history.unavailable;
+					since = history.unavailableAt;
+				}
+				else if (share && history.stopReason != null) {
+					problem = shareStopProblem(history.stopReason);
+					since = history.stopReasonAt;
+					// Its consumers are gone for good, whatever the container says.
+					running = false;
 				}
 				else if (!history.failedToStart.isEmpty()) {
 					problem = "The consumer thread did not start within the container's consumerStartTimeout; "
@@ -222,6 +244,14 @@ public final class ListenerContainerStates implements ApplicationListener<KafkaE
 			}
 		}
 		return containers;
+	}
+
+	private static String shareStopProblem(ConsumerStoppedEvent.Reason reason) {
+		if (reason == ConsumerStoppedEvent.Reason.ERROR) {
+			return "A share consumer stopped: the listener or the consumer threw an Error; the container does not "
+					+ "replace it";
+		}
+		return "A share consumer stopped on an exception (see the log); the container does not replace it";
 	}
 
 	private static String stopProblem(ConsumerStoppedEvent.@Nullable Reason reason) {
@@ -333,6 +363,11 @@ public final class ListenerContainerStates implements ApplicationListener<KafkaE
 
 		@Nullable Instant idleSince;
 
+		// Why a share container did not start its consumers, until it starts them.
+		@Nullable String unavailable;
+
+		@Nullable Instant unavailableAt;
+
 		void started(Instant now) {
 			if (this.startedAt == null || this.stoppedAt != null || this.stopReason != null) {
 				// A (re)start: what went wrong before is history.
@@ -346,6 +381,15 @@ public final class ListenerContainerStates implements ApplicationListener<KafkaE
 			this.nonResponsiveSince = null;
 			this.authRetry = null;
 			this.idleSince = null;
+			this.unavailable = null;
+			this.unavailableAt = null;
+		}
+
+		void unavailable(String reason, Instant now) {
+			if (this.unavailable == null) {
+				this.unavailableAt = now;
+			}
+			this.unavailable = reason;
 		}
 
 		void consumerStopped(ConsumerStoppedEvent.Reason reason, Instant now) {

@@ -17,9 +17,10 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * Listener container health, one entry per client that has listener containers (and
  * {@value #OTHER} for containers no client factory created). A client is {@code DOWN}
  * when one of its containers is not in the state it should be in: stopped abnormally
- * (an {@code Error}, fenced, authentication, no offset), failed to start, not polling, or
- * retrying after an authentication failure. A container paused or stopped on purpose is
- * {@code UP}. Containers appear as they are created, so the entries are computed on each
+ * (an {@code Error}, fenced, authentication, no offset), failed to start, not polling,
+ * retrying after an authentication failure, or, for a share-group container, a consumer
+ * that stopped or a cluster without share groups. A container paused or stopped on purpose
+ * is {@code UP}. Containers appear as they are created, so the entries are computed on each
  * call, from memory.
  */
 final class ListenerContainersHealthContributor implements CompositeHealthContributor {

@@ -43,6 +43,7 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -337,7 +338,7 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 				}
 			});
 			return positions;
-		}), "the committed offsets of group '%s'", groupErrors, deadline);
+		}), "the committed offsets of group '%s'", false, groupErrors, deadline);
 	}
 
 	private Map<String, Map<TopicPartition, Long>> shareStartOffsets(Admin admin, Set<String> groups,
@@ -363,7 +364,7 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 				}
 			});
 			return positions;
-		}), "the start offsets of share group '%s'", groupErrors, deadline);
+		}), "the start offsets of share group '%s'", true, groupErrors, deadline);
 	}
 
 	/**
@@ -390,7 +391,7 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 	}
 
 	private Map<String, Map<TopicPartition, Long>> positions(Set<String> groups,
-			Function<String, KafkaFuture<Map<TopicPartition, Long>>> request, String what,
+			Function<String, KafkaFuture<Map<TopicPartition, Long>>> request, String what, boolean share,
 			Map<String, String> groupErrors, long deadline) throws InterruptedException, ExecutionException {
 		Map<String, Map<TopicPartition, Long>> positions = new HashMap<>();
 		for (String group : groups) {
@@ -404,6 +405,12 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 				}
 				else if (cause instanceof RetriableException) {
 					throw ex;
+				}
+				else if (cause instanceof UnsupportedVersionException && share) {
+					// Brokers before Kafka 4.1 (or share groups switched off): say so, once per
+					// group, rather than name the missing API alone.
+					groupErrors.put(group, "the cluster has no share groups (Kafka 4.1+ with share groups enabled): "
+							+ describe(cause));
 				}
 				else {
 					// Not readable, such as a group the client may not describe: report the

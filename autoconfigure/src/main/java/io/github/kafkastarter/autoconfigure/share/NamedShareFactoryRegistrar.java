@@ -48,7 +48,8 @@ final class NamedShareFactoryRegistrar implements BeanDefinitionRegistryPostProc
 					ShareKafkaListenerContainerFactory.class,
 					() -> ShareFactories.containerFactory(beanFactory.getBean(KafkaClients.class).get(name),
 							beanFactory.getBean(consumerFactory, ShareConsumerFactory.class),
-							beanFactory.getBeanProvider(KafkaClientContainers.class).getIfAvailable()));
+							beanFactory.getBeanProvider(KafkaClientContainers.class).getIfAvailable(),
+							beanFactory.getBean(ShareGroupSupport.class)));
 			if (containerFactory != null) {
 				containerFactory.setDependsOn(consumerFactory);
 			}

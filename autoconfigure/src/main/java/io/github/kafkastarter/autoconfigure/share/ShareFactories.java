@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.SslBundleSslEngineFactory;
 import org.springframework.boot.ssl.SslBundle;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.kafka.config.KafkaListenerEndpoint;
 import org.springframework.kafka.config.ShareKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultShareConsumerFactory;
@@ -68,7 +69,8 @@ final class ShareFactories {
 	}
 
 	static ShareKafkaListenerContainerFactory<Object, Object> containerFactory(KafkaClient client,
-			ShareConsumerFactory<Object, Object> consumerFactory, @Nullable KafkaClientContainers containers) {
+			ShareConsumerFactory<Object, Object> consumerFactory, @Nullable KafkaClientContainers containers,
+			ShareGroupSupport support) {
 		ShareSettings settings = client.settings("share", ShareSettings.class);
 		ShareKafkaListenerContainerFactory<Object, Object> factory = new ShareKafkaListenerContainerFactory<>(
 				consumerFactory) {
@@ -80,6 +82,9 @@ final class ShareFactories {
 				if (containers != null) {
 					containers.shareContainerCreated(client, container);
 				}
+				if (container.isAutoStartup()) {
+					startOnlyWithShareGroups(container, client, support);
+				}
 				return container;
 			}
 
@@ -90,6 +95,26 @@ final class ShareFactories {
 				? ShareConsumerRecordRecoverer.RELEASING : ShareConsumerRecordRecoverer.REJECTING);
 		factory.setAutoStartup(client.properties().getListener().isAutoStartup());
 		return factory;
+	}
+
+	/**
+	 * On a cluster without share groups a share consumer can only fail: Kafka logs the
+	 * failed heartbeat, Spring Kafka the poll loop's exception (twice, with stack traces),
+	 * and the container goes on reporting itself running. Such a container is not started;
+	 * a {@link ShareGroupsUnavailableEvent} says why (health shows it), and
+	 * {@link ShareGroupSupport} logs one warning for the client.
+	 */
+	private static void startOnlyWithShareGroups(ShareKafkaMessageListenerContainer<Object, Object> container,
+			KafkaClient client, ShareGroupSupport support) {
+		ShareGroupSupport.Verdict verdict = support.check(client);
+		if (verdict.available()) {
+			return;
+		}
+		container.setAutoStartup(false);
+		ApplicationEventPublisher publisher = container.getApplicationEventPublisher();
+		if (publisher != null) {
+			publisher.publishEvent(new ShareGroupsUnavailableEvent(container, verdict.detail()));
+		}
 	}
 
 	/**

@@ -1,8 +1,11 @@
 package io.github.kafkastarter.autoconfigure.share;
 
+import java.time.Clock;
+
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import org.apache.kafka.clients.admin.Admin;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -40,6 +43,12 @@ public final class ShareGroupAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	ShareGroupSupport kafkaStarterShareGroupSupport() {
+		return new ShareGroupSupport(Admin::create, Clock.systemUTC());
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(name = "shareConsumerFactory")
 	@ConditionalOnBooleanProperty(name = "kafka.starter.share.enabled", matchIfMissing = true)
 	ShareConsumerFactory<Object, Object> shareConsumerFactory(KafkaClients clients) {
@@ -51,8 +60,9 @@ public final class ShareGroupAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "kafka.starter.share.enabled", matchIfMissing = true)
 	ShareKafkaListenerContainerFactory<Object, Object> shareKafkaListenerContainerFactory(KafkaClients clients,
 			@Qualifier("shareConsumerFactory") ShareConsumerFactory<Object, Object> shareConsumerFactory,
-			ObjectProvider<KafkaClientContainers> containers) {
-		return ShareFactories.containerFactory(clients.getDefault(), shareConsumerFactory, containers.getIfAvailable());
+			ObjectProvider<KafkaClientContainers> containers, ShareGroupSupport support) {
+		return ShareFactories.containerFactory(clients.getDefault(), shareConsumerFactory, containers.getIfAvailable(),
+				support);
 	}
 
 }

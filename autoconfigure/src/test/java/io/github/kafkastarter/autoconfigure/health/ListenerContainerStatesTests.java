@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
+import io.github.kafkastarter.autoconfigure.share.ShareGroupsUnavailableEvent;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,12 +13,14 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.kafka.event.ConsumerFailedToStartEvent;
 import org.springframework.kafka.event.ConsumerRetryAuthEvent;
 import org.springframework.kafka.event.ConsumerRetryAuthSuccessfulEvent;
+import org.springframework.kafka.event.ConsumerStartedEvent;
 import org.springframework.kafka.event.ConsumerStartingEvent;
 import org.springframework.kafka.event.ConsumerStoppedEvent;
 import org.springframework.kafka.event.NonResponsiveConsumerEvent;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.ListenerContainerRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.kafka.listener.ShareKafkaMessageListenerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
@@ -116,6 +119,68 @@ class ListenerContainerStatesTests {
 		event(new ConsumerStoppedEvent(this.consumer1, this.container, ConsumerStoppedEvent.Reason.NORMAL));
 		assertThat(state().state()).isEqualTo(ListenerContainerState.State.STOPPED);
 		assertThat(state().healthy()).isTrue();
+	}
+
+	@Test
+	void aShareContainerWhoseConsumerStoppedOnAnExceptionIsFailedAlthoughItSaysItRuns() {
+		ShareKafkaMessageListenerContainer<?, ?> share = shareContainer();
+		// Spring Kafka's share container: "in its expected state" exactly while it runs, and
+		// it goes on running after its consumers have died.
+		given(share.isRunning()).willReturn(true);
+		given(share.isInExpectedState()).willReturn(true);
+		event(new ConsumerStartingEvent(share, share));
+		event(new ConsumerStartedEvent(share, share));
+		assertThat(this.states.state(share).state()).isEqualTo(ListenerContainerState.State.RUNNING);
+		event(new ConsumerStoppedEvent(share, share, ConsumerStoppedEvent.Reason.ABNORMAL));
+		ListenerContainerState state = this.states.state(share);
+		assertThat(state.state()).isEqualTo(ListenerContainerState.State.FAILED);
+		assertThat(state.problem()).isEqualTo(
+				"A share consumer stopped on an exception (see the log); the container does not replace it");
+		assertThat(state.since()).isNotNull();
+		// Stopped (no event) and started again on purpose: new consumers, healthy again.
+		event(new ConsumerStartingEvent(share, share));
+		assertThat(this.states.state(share).healthy()).isTrue();
+		assertThat(this.states.state(share).state()).isEqualTo(ListenerContainerState.State.RUNNING);
+	}
+
+	@Test
+	void aShareContainerStoppedOnPurposeOrNeverStartedIsHealthy() {
+		ShareKafkaMessageListenerContainer<?, ?> share = shareContainer();
+		// Not running, hence "not in its expected state" for Spring Kafka.
+		given(share.isRunning()).willReturn(false);
+		given(share.isInExpectedState()).willReturn(false);
+		assertThat(this.states.state(share).state()).isEqualTo(ListenerContainerState.State.NOT_STARTED);
+		assertThat(this.states.state(share).healthy()).isTrue();
+		given(share.isRunning()).willReturn(true);
+		event(new ConsumerStartingEvent(share, share));
+		given(share.isRunning()).willReturn(false);
+		event(new ConsumerStoppedEvent(share, share, ConsumerStoppedEvent.Reason.NORMAL));
+		assertThat(this.states.state(share).state()).isEqualTo(ListenerContainerState.State.STOPPED);
+		assertThat(this.states.state(share).healthy()).isTrue();
+	}
+
+	@Test
+	void aShareContainerOnAClusterWithoutShareGroupsIsFailedWithTheReason() {
+		ShareKafkaMessageListenerContainer<?, ?> share = shareContainer();
+		given(share.isRunning()).willReturn(false);
+		given(share.isInExpectedState()).willReturn(false);
+		event(new ShareGroupsUnavailableEvent(share, "its brokers are older than Kafka 4.1"));
+		ListenerContainerState state = this.states.state(share);
+		assertThat(state.state()).isEqualTo(ListenerContainerState.State.FAILED);
+		assertThat(state.problem())
+			.isEqualTo("Not started: the cluster has no share groups: its brokers are older than Kafka 4.1");
+		// Started later, once the cluster has them.
+		given(share.isRunning()).willReturn(true);
+		event(new ConsumerStartingEvent(share, share));
+		assertThat(this.states.state(share).healthy()).isTrue();
+	}
+
+	private static ShareKafkaMessageListenerContainer<?, ?> shareContainer() {
+		ShareKafkaMessageListenerContainer<?, ?> share = mock(ShareKafkaMessageListenerContainer.class);
+		given(share.getListenerId()).willReturn("jobs");
+		given(share.getGroupId()).willReturn("workers");
+		given(share.getContainerProperties()).willReturn(new ContainerProperties("jobs"));
+		return share;
 	}
 
 	private void running(boolean running) {
