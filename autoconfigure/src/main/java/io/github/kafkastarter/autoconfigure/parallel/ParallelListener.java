@@ -35,8 +35,8 @@ public @interface ParallelListener {
 	int concurrency() default ParallelListenerSettings.DEFAULT_CONCURRENCY;
 
 	/**
-	 * How many records may be fetched but not finished; {@code 0} for 32 times the
-	 * concurrency.
+	 * How many records may be held in memory, from fetch until committable; {@code 0} for
+	 * 32 times the concurrency.
 	 * @return the limit
 	 */
 	int maxInFlight() default 0;

@@ -25,10 +25,12 @@ public class ParallelListenerSettings {
 	private int concurrency = DEFAULT_CONCURRENCY;
 
 	/**
-	 * How many records may be fetched but not finished, bounding memory. Near it the
-	 * listener's partitions are paused until half of them are done; the consumer keeps
-	 * polling, so slow records never exceed max.poll.interval.ms. Defaults to 32 times the
-	 * concurrency; it should cover what the workers finish in a few tens of milliseconds.
+	 * How many records the listener may hold in memory: a record counts from the moment it
+	 * is fetched until every record before it in its partition is finished too, so that
+	 * its offset can be committed. Near it the listener's partitions are paused until half
+	 * of them are released; the consumer keeps polling, so slow records never exceed
+	 * max.poll.interval.ms. Defaults to 32 times the concurrency; it should cover what the
+	 * workers finish in a few tens of milliseconds.
 	 */
 	private @Nullable Integer maxInFlight;
 
@@ -41,14 +43,14 @@ public class ParallelListenerSettings {
 
 	/**
 	 * How often the offsets below which every record is finished are committed. They are
-	 * always committed on revocation and on stop.
+	 * also committed as soon as the listener has nothing left to do, and always on
+	 * revocation and on stop.
 	 */
 	private Duration commitInterval = Duration.ofMillis(100);
 
 	/**
-	 * The longest the consumer's poll waits when no record comes: finished records are
-	 * committed when the poll returns, so an idle listener commits within this time. (A
-	 * paused listener resumes at once: resuming wakes the consumer.)
+	 * The longest the consumer's poll waits when no record comes. Commits and resuming
+	 * paused partitions do not wait for it: the workers wake the consumer.
 	 */
 	private Duration pollTimeout = Duration.ofSeconds(1);
 
