@@ -68,6 +68,10 @@ final class ParallelScenario implements Scenario {
 			List<Double> cpu64 = new ArrayList<>();
 			List<Double> cpu256 = new ArrayList<>();
 			List<Double> cpuBaseline = new ArrayList<>();
+			List<Double> micros64 = new ArrayList<>();
+			List<Double> micros256 = new ArrayList<>();
+			List<Double> gap64 = new ArrayList<>();
+			List<Double> gap256 = new ArrayList<>();
 			for (int round = 1; round <= context.options().rounds(); round++) {
 				Measured plain = run(handlers, registry.getListenerContainer("bench-plain"), records);
 				Measured at64 = run(handlers, registry.getListenerContainer("bench-parallel-64"), records);
@@ -78,10 +82,16 @@ final class ParallelScenario implements Scenario {
 				cpuBaseline.add(plain.cores());
 				cpu64.add(at64.cores());
 				cpu256.add(at256.cores());
+				micros64.add(at64.cpuMicrosPerRecord());
+				micros256.add(at256.cpuMicrosPerRecord());
+				gap64.add(at64.longestGapMillis());
+				gap256.add(at256.longestGapMillis());
 				System.out.printf(
-						"  round %d: plain(4)=%s (%.2f cores) parallel(64)=%s (%.2f cores) parallel(256)=%s (%.2f cores)%n",
+						"  round %d: plain(4)=%s (%.2f cores) parallel(64)=%s (%.2f cores, %.1f µs CPU/record, longest gap "
+								+ "%.0f ms) parallel(256)=%s (%.2f cores, %.1f µs CPU/record, longest gap %.0f ms)%n",
 						round, Benchmarks.format(plain.rate()), plain.cores(), Benchmarks.format(at64.rate()),
-						at64.cores(), Benchmarks.format(at256.rate()), at256.cores());
+						at64.cores(), at64.cpuMicrosPerRecord(), at64.longestGapMillis(), Benchmarks.format(at256.rate()),
+						at256.cores(), at256.cpuMicrosPerRecord(), at256.longestGapMillis());
 			}
 			double handlerSeconds = HANDLER_TIME.toNanos() / 1e9;
 			results.add(Benchmarks.result("parallel-64", baseline, parallel64));
@@ -91,13 +101,17 @@ final class ParallelScenario implements Scenario {
 							Benchmarks.median(baseline)), Benchmarks.median(baseline) / (4 / handlerSeconds),
 					Benchmarks.format(4 / handlerSeconds), Benchmarks.median(cpuBaseline)));
 			results.add(String.format(java.util.Locale.ROOT,
-					"INFO parallel-64: %.2f of the limit %s, %.1fx the plain listener, %.2f cores",
+					"INFO parallel-64: %.2f of the limit %s, %.1fx the plain listener, %.2f cores, %.1f µs CPU per record, "
+							+ "longest gap without a finished record %.0f ms (worst round %.0f ms)",
 					Benchmarks.median(parallel64) / (64 / handlerSeconds), Benchmarks.format(64 / handlerSeconds),
-					Benchmarks.median(parallel64) / Benchmarks.median(baseline), Benchmarks.median(cpu64)));
+					Benchmarks.median(parallel64) / Benchmarks.median(baseline), Benchmarks.median(cpu64),
+					Benchmarks.median(micros64), Benchmarks.median(gap64), max(gap64)));
 			results.add(String.format(java.util.Locale.ROOT,
-					"INFO parallel-256: %.2f of the limit %s, %.1fx the plain listener, %.2f cores",
+					"INFO parallel-256: %.2f of the limit %s, %.1fx the plain listener, %.2f cores, %.1f µs CPU per record, "
+							+ "longest gap without a finished record %.0f ms (worst round %.0f ms)",
 					Benchmarks.median(parallel256) / (256 / handlerSeconds), Benchmarks.format(256 / handlerSeconds),
-					Benchmarks.median(parallel256) / Benchmarks.median(baseline), Benchmarks.median(cpu256)));
+					Benchmarks.median(parallel256) / Benchmarks.median(baseline), Benchmarks.median(cpu256),
+					Benchmarks.median(micros256), Benchmarks.median(gap256), max(gap256)));
 			return results;
 		}
 	}
@@ -113,7 +127,12 @@ final class ParallelScenario implements Scenario {
 		long cpu = processCpuNanos() - cpuStart;
 		double seconds = (handlers.end - handlers.start) / 1e9;
 		container.stop();
-		return new Measured(records / seconds, cpu / 1e9 / seconds);
+		return new Measured(records / seconds, cpu / 1e9 / seconds, cpu / 1e3 / records,
+				handlers.longestGap.get() / 1e6);
+	}
+
+	private static double max(List<Double> values) {
+		return values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
 	}
 
 	private static long processCpuNanos() {
@@ -121,7 +140,11 @@ final class ParallelScenario implements Scenario {
 			.getProcessCpuTime();
 	}
 
-	record Measured(double rate, double cores) {
+	/**
+	 * One run: records/s, cores used (process CPU time over the run's wall time), CPU per
+	 * record and the longest time without a finished record.
+	 */
+	record Measured(double rate, double cores, double cpuMicrosPerRecord, double longestGapMillis) {
 
 	}
 
@@ -139,8 +162,14 @@ final class ParallelScenario implements Scenario {
 
 		volatile long end;
 
+		final AtomicLong lastFinish = new AtomicLong();
+
+		final AtomicLong longestGap = new AtomicLong();
+
 		CountDownLatch expect(long records) {
 			this.start = 0;
+			this.lastFinish.set(0);
+			this.longestGap.set(0);
 			this.remaining.set(records);
 			this.done = new CountDownLatch(1);
 			return this.done;
@@ -175,6 +204,11 @@ final class ParallelScenario implements Scenario {
 			}
 			// The work: 2 ms waiting on I/O.
 			LockSupport.parkNanos(HANDLER_TIME.toNanos());
+			long now = System.nanoTime();
+			long last = this.lastFinish.getAndSet(now);
+			if (last != 0 && now - last > this.longestGap.get()) {
+				this.longestGap.accumulateAndGet(now - last, Math::max);
+			}
 			if (this.remaining.decrementAndGet() == 0) {
 				this.end = System.nanoTime();
 				this.done.countDown();
