@@ -191,6 +191,21 @@ final class ParallelDispatcher {
 		take(record, consumer, failure);
 	}
 
+	/**
+	 * A record the container's record interceptor filtered out, on a consumer thread: it
+	 * never reaches the listener, and counts as finished at once, so that it does not hold
+	 * back the commit of its partition.
+	 * @param record the record
+	 * @param consumer the consumer that polled it
+	 */
+	void skipped(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer) {
+		ConsumerState state = stateFor(consumer);
+		PartitionProgress progress = state.progress(record.topic(), record.partition());
+		long sequence = progress.take(record.offset());
+		this.held.incrementAndGet();
+		release(progress.finished(sequence));
+	}
+
 	private void take(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer, @Nullable Exception failure) {
 		ConsumerState state = stateFor(consumer);
 		state.polled();
@@ -677,7 +692,14 @@ final class ParallelDispatcher {
 
 		void wake() {
 			if (this.inPoll.compareAndSet(true, false)) {
-				this.consumer.wakeup();
+				try {
+					this.consumer.wakeup();
+				}
+				catch (RuntimeException ex) {
+					// A consumer closed meanwhile has nothing to be woken from.
+					logger.debug("Could not wake a consumer of parallel listener {}", ParallelDispatcher.this.listenerId,
+							ex);
+				}
 			}
 		}
 

@@ -26,7 +26,14 @@ final class ParallelPollHook implements RecordInterceptor<Object, Object> {
 	@Override
 	public @Nullable ConsumerRecord<Object, Object> intercept(ConsumerRecord<Object, Object> record,
 			Consumer<Object, Object> consumer) {
-		return (this.delegate != null) ? this.delegate.intercept(record, consumer) : record;
+		if (this.delegate == null) {
+			return record;
+		}
+		ConsumerRecord<Object, Object> intercepted = this.delegate.intercept(record, consumer);
+		if (intercepted == null) {
+			this.dispatcher.skipped(record, consumer);
+		}
+		return intercepted;
 	}
 
 	@Override

@@ -43,6 +43,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.kafka.listener.RecordInterceptor;
 import org.springframework.kafka.support.KafkaHeaders;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -275,6 +276,27 @@ class ParallelListenerGuaranteeTests {
 	}
 
 	@Test
+	void recordsARecordInterceptorFiltersOutAreCommittedToo() {
+		String topic = "parallel-filtered-" + UUID.randomUUID();
+		Records.createTopic(SERVERS, topic, 1);
+		// Odd values are filtered out, the last record among them.
+		Records.send(SERVERS, topic, 21, (i) -> "key-" + (i % 3));
+		this.runner.withUserConfiguration(PlainListener.class)
+			.withBean(RecordInterceptor.class, () -> (record, consumer) -> (Integer.parseInt((String) record.value()) % 2 == 1) ? null : record)
+			.withPropertyValues("test.topic=" + topic, "spring.kafka.consumer.group-id=" + topic,
+					"kafka.starter.parallel.listeners.plain.concurrency=2")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				PlainListener listener = context.getBean(PlainListener.class);
+				await().atMost(PATIENCE).until(() -> listener.values.size() == 11);
+				assertThat(listener.values).allMatch((value) -> Integer.parseInt(value) % 2 == 0);
+				await().atMost(PATIENCE)
+					.untilAsserted(() -> assertThat(Records.committed(SERVERS, topic))
+						.isEqualTo(Records.endOffsets(SERVERS, topic, 1)));
+			});
+	}
+
+	@Test
 	void workersAreVirtualThreadsOnJava21AndPlatformThreadsBefore() {
 		String topic = "parallel-threads-" + UUID.randomUUID();
 		Records.createTopic(SERVERS, topic, 1);
@@ -379,8 +401,11 @@ class ParallelListenerGuaranteeTests {
 
 	static class PlainListener {
 
+		final Set<String> values = ConcurrentHashMap.newKeySet();
+
 		@KafkaListener(id = "plain", topics = "${test.topic}", idIsGroup = false)
 		void onRecord(String value) {
+			this.values.add(value);
 		}
 
 	}
