@@ -280,7 +280,7 @@ class ParallelListenerGuaranteeTests {
 		String topic = "parallel-filtered-" + UUID.randomUUID();
 		Records.createTopic(SERVERS, topic, 1);
 		// Odd values are filtered out, the last record among them.
-		Records.send(SERVERS, topic, 21, (i) -> "key-" + (i % 3));
+		Records.send(SERVERS, topic, 22, (i) -> "key-" + (i % 3));
 		this.runner.withUserConfiguration(PlainListener.class)
 			.withBean(RecordInterceptor.class, () -> (record, consumer) -> (Integer.parseInt((String) record.value()) % 2 == 1) ? null : record)
 			.withPropertyValues("test.topic=" + topic, "spring.kafka.consumer.group-id=" + topic,
