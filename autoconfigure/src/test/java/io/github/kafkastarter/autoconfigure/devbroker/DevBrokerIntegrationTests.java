@@ -119,7 +119,7 @@ class DevBrokerIntegrationTests {
 			.redirectOutput(log.toFile())
 			.start();
 		try {
-			await().atMost(Duration.ofSeconds(90))
+			await().atMost(Duration.ofSeconds(120))
 				.untilAsserted(() -> assertThat(log).content().contains(DevBrokerApplication.READY));
 			process.destroy();
 			assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the application stopped").isTrue();
