@@ -6,8 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import io.github.kafkastarter.autoconfigure.devbroker.KraftCluster;
 
 /**
  * Runs benchmark scenarios against one in-process Kafka broker, the raw Kafka client and
@@ -29,24 +28,21 @@ public final class Benchmarks {
 			scenarios.put(scenario.name(), scenario);
 		}
 		Options options = Options.parse(args, scenarios.keySet());
-		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 4);
-		broker.brokerListProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS);
-		broker.brokerProperties(Map.of("share.coordinator.state.topic.replication.factor", "1",
-				"share.coordinator.state.topic.min.isr", "1", "log.retention.bytes", "-1"));
-		broker.afterPropertiesSet();
+		// Topics created without a partition count get four.
+		KraftCluster broker = KraftCluster.start(1, Map.of("num.partitions", "4", "log.retention.bytes", "-1"));
 		List<String> results = new ArrayList<>();
 		try {
 			System.out.printf("Broker %s, %d round(s) per scenario, %d available processor(s), Java %s%n",
-					broker.getBrokersAsString(), options.rounds(), Runtime.getRuntime().availableProcessors(),
+					broker.getBootstrapServers(), options.rounds(), Runtime.getRuntime().availableProcessors(),
 					System.getProperty("java.version"));
 			for (String name : options.scenarios()) {
 				Scenario scenario = scenarios.get(name);
 				System.out.printf("== %s%n", name);
-				results.addAll(scenario.run(new BenchmarkContext(broker.getBrokersAsString(), options)));
+				results.addAll(scenario.run(new BenchmarkContext(broker.getBootstrapServers(), options)));
 			}
 		}
 		finally {
-			broker.destroy();
+			broker.close();
 		}
 		System.out.println();
 		results.forEach(System.out::println);

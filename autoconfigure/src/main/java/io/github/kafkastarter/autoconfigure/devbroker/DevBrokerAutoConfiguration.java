@@ -12,24 +12,26 @@ import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
 
 /**
- * A real in-process Kafka broker when spring-kafka-test is on the classpath and no cluster
- * is configured: the default client, and every named client without servers of its own,
- * connect to it through a {@link KafkaConnectionDetails} bean, the way a Testcontainers
- * service connection would.
+ * A real in-process Kafka broker when Kafka's test kit ({@code kafka-test-common-runtime},
+ * which spring-kafka-test brings) is on the classpath and no cluster is configured: the
+ * default client, and every named client without servers of its own, connect to it
+ * through a {@link KafkaConnectionDetails} bean, the way a Testcontainers service
+ * connection would. An {@code @EmbeddedKafka} broker of the application wins.
  */
 @AutoConfiguration(before = KafkaAutoConfiguration.class)
-@ConditionalOnClass(name = { "org.springframework.kafka.test.EmbeddedKafkaKraftBroker",
-		"org.apache.kafka.common.test.KafkaClusterTestKit", "kafka.server.BrokerServer" })
+@ConditionalOnClass(name = { "org.apache.kafka.common.test.KafkaClusterTestKit",
+		"org.apache.kafka.common.test.TestKitNodes", "kafka.server.BrokerServer" })
 @ConditionalOnBooleanProperty(name = "kafka.starter.dev-broker.enabled", matchIfMissing = true)
 @Conditional(OnNoConfiguredServersCondition.class)
-@ConditionalOnMissingBean({ KafkaConnectionDetails.class, EmbeddedKafkaBroker.class })
+@ConditionalOnMissingBean(value = KafkaConnectionDetails.class,
+		type = "org.springframework.kafka.test.EmbeddedKafkaBroker")
 @EnableConfigurationProperties(DevBrokerProperties.class)
 public final class DevBrokerAutoConfiguration {
 
 	@Bean
+	@ConditionalOnMissingBean
 	DevKafkaBroker kafkaStarterDevBroker(DevBrokerProperties properties) {
 		return new DevKafkaBroker(properties);
 	}

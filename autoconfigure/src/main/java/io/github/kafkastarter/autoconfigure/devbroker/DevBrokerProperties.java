@@ -17,8 +17,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class DevBrokerProperties {
 
 	/**
-	 * Whether to start an in-process KRaft broker when spring-kafka-test is on the
-	 * classpath and no bootstrap servers are configured (no spring.kafka.bootstrap-servers
+	 * Whether to start an in-process KRaft broker when Kafka's test kit
+	 * (kafka-test-common-runtime, which spring-kafka-test brings) is on the classpath and
+	 * no bootstrap servers are configured (no spring.kafka.bootstrap-servers
 	 * and no KafkaConnectionDetails bean, such as a Testcontainers service connection).
 	 * Configured servers always win.
 	 */

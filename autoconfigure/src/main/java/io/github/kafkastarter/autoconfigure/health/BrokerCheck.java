@@ -255,7 +255,17 @@ final class BrokerCheck {
 	}
 
 	/**
-	 * Closes the admin; no check runs afterwards.
+	 * Lets checks run again after {@link #close()}, with a new admin: a stopped
+	 * application context can be started again.
+	 */
+	void open() {
+		synchronized (this.lock) {
+			this.closed = false;
+		}
+	}
+
+	/**
+	 * Closes the admin; no check runs until {@link #open()}.
 	 */
 	void close() {
 		Admin admin;

@@ -16,8 +16,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
- * Runs every client's {@link BrokerCheck} on one daemon thread, from the start of the
- * application context to its close. The checks themselves are asynchronous, so one thread
+ * Runs every client's {@link BrokerCheck} on one daemon thread, while the application
+ * context runs: from its start to its stop or close, and again after a new start. The checks themselves are asynchronous, so one thread
  * serves any number of clients, even with every cluster unreachable.
  */
 final class BrokerHealthMonitor implements SmartLifecycle, DisposableBean {
@@ -53,6 +53,8 @@ final class BrokerHealthMonitor implements SmartLifecycle, DisposableBean {
 			scheduler.setRemoveOnCancelPolicy(true);
 			scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 			for (BrokerCheck check : this.checks.values()) {
+				// Closed by a previous stop() when the context is started again.
+				check.open();
 				scheduler.scheduleWithFixedDelay(() -> runSafely(check), 0, check.interval().toMillis(),
 						TimeUnit.MILLISECONDS);
 			}

@@ -7,6 +7,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
+import io.github.kafkastarter.autoconfigure.support.TestKafka;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,9 +29,9 @@ import static org.awaitility.Awaitility.await;
  */
 class NamedClientsRoutingIntegrationTests {
 
-	private static EmbeddedKafkaKraftBroker analyticsCluster;
+	private static TestKafka analyticsCluster;
 
-	private static EmbeddedKafkaKraftBroker auditCluster;
+	private static TestKafka auditCluster;
 
 	@BeforeAll
 	static void startClusters() {

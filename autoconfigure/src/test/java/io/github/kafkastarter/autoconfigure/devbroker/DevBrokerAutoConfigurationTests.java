@@ -2,6 +2,7 @@ package io.github.kafkastarter.autoconfigure.devbroker;
 
 import java.util.List;
 
+import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -9,9 +10,10 @@ import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
 
 /**
  * When the dev broker must stay off. (That it starts, serves and stops is
@@ -48,8 +50,15 @@ class DevBrokerAutoConfigurationTests {
 	}
 
 	@Test
-	void offWithoutSpringKafkaTestOnTheClasspath() {
-		this.runner.withClassLoader(new FilteredClassLoader(EmbeddedKafkaKraftBroker.class))
+	void anEmbeddedKafkaBrokerOfTheApplicationWins() {
+		// A stand-in: its presence as a bean is what counts, and nothing starts it.
+		this.runner.withBean(EmbeddedKafkaBroker.class, () -> mock(EmbeddedKafkaBroker.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(DevKafkaBroker.class));
+	}
+
+	@Test
+	void offWithoutKafkasTestKitOnTheClasspath() {
+		this.runner.withClassLoader(new FilteredClassLoader(KafkaClusterTestKit.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(DevKafkaBroker.class));
 	}
 

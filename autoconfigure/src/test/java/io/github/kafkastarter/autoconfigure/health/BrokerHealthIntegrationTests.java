@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
+import io.github.kafkastarter.autoconfigure.support.TestKafka;
 import kafka.server.BrokerServer;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,6 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static io.github.kafkastarter.autoconfigure.health.LagHealthTests.indicated;
 import static io.github.kafkastarter.autoconfigure.health.LagHealthTests.status;
@@ -42,7 +42,7 @@ class BrokerHealthIntegrationTests {
 
 	@Test
 	void followsTheBrokerDownAndUpAndAnswersAsFastWithTheBrokerGone() {
-		EmbeddedKafkaKraftBroker kafka = TestBrokers.start(1, Map.of());
+		TestKafka kafka = TestBrokers.start(1, Map.of());
 		try {
 			this.runner.withPropertyValues("spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString())
 				.run((context) -> {
@@ -102,6 +102,24 @@ class BrokerHealthIntegrationTests {
 					.containsKey("clusterId");
 				assertThat(indicated(context, "kafka", "restricted").getDetails()).containsEntry("mode", "connectivity")
 					.doesNotContainKeys("clusterId", "nodes", "controller");
+			});
+	}
+
+	@Test
+	void checksResumeWhenTheContextIsStoppedAndStartedAgain() {
+		this.runner.withPropertyValues(TestBrokers.sharedServersProperty(), "kafka.starter.health.broker.interval=1s")
+			.run((context) -> {
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> brokers(context).getStatus().equals(Status.UP));
+				context.stop();
+				Object lastCheckWhileStopped = brokers(context).getDetails().get("lastCheck");
+				context.start();
+				// A check is due every second again: a newer one completes, and it is UP.
+				await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+					IndicatedHealthDescriptor health = brokers(context);
+					assertThat(health.getDetails().get("lastCheck")).isNotEqualTo(lastCheckWhileStopped);
+					assertThat(health.getStatus()).isEqualTo(Status.UP);
+				});
 			});
 	}
 

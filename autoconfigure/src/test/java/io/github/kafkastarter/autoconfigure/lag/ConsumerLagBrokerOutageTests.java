@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
+import io.github.kafkastarter.autoconfigure.support.TestKafka;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.common.TopicPartition;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,7 +28,7 @@ class ConsumerLagBrokerOutageTests {
 	@Test
 	void brokerDownMakesTheSnapshotStaleWhileGaugesKeepTheirValuesAndScrapesDoNotWait() throws Exception {
 		// One offsets partition: the broker starts, and restarts, faster.
-		EmbeddedKafkaKraftBroker broker = TestBrokers.start(1, Map.of("offsets.topic.num.partitions", "1"));
+		TestKafka broker = TestBrokers.start(1, Map.of("offsets.topic.num.partitions", "1"));
 		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 		try (LagTestKafka kafka = new LagTestKafka(broker.getBrokersAsString())) {
 			kafka.createTopic("outage", 2);

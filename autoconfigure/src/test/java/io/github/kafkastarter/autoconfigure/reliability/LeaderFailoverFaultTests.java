@@ -8,9 +8,9 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.StartupFailures;
 import io.github.kafkastarter.autoconfigure.support.TestClusters;
+import io.github.kafkastarter.autoconfigure.support.TestKafka;
 import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -45,18 +45,18 @@ class LeaderFailoverFaultTests {
 
 	private static final int RECORDS = 30_000;
 
-	private static KafkaClusterTestKit cluster;
+	private static TestKafka cluster;
 
 	@BeforeAll
 	static void startCluster() {
 		cluster = TestClusters.start(3, Map.of());
-		KafkaTopics.create(cluster.bootstrapServers(), TOPIC, 3, 3, Map.of("min.insync.replicas", "2"));
-		KafkaTopics.create(cluster.bootstrapServers(), "weak", 3, 3, Map.of("min.insync.replicas", "1"));
+		KafkaTopics.create(cluster.getBrokersAsString(), TOPIC, 3, 3, Map.of("min.insync.replicas", "2"));
+		KafkaTopics.create(cluster.getBrokersAsString(), "weak", 3, 3, Map.of("min.insync.replicas", "1"));
 	}
 
 	@AfterAll
-	static void stopCluster() throws Exception {
-		cluster.close();
+	static void stopCluster() {
+		cluster.destroy();
 	}
 
 	@Test
@@ -75,7 +75,7 @@ class LeaderFailoverFaultTests {
 	@Order(2)
 	void withVerifyDurabilityFailSuchATopicStopsStartUp(CapturedOutput output) {
 		String report = StartupFailures.report(output, new Class<?>[] { WeakTopic.class },
-				"spring.kafka.bootstrap-servers=" + cluster.bootstrapServers(),
+				"spring.kafka.bootstrap-servers=" + cluster.getBrokersAsString(),
 				"kafka.starter.producer.verify-durability=fail");
 		assertThat(report).contains("kafka.starter.producer.verify-durability")
 			.contains("Topic 'weak' has 3 replicas but min.insync.replicas=1")
@@ -85,7 +85,7 @@ class LeaderFailoverFaultTests {
 	@Test
 	@Order(3)
 	void noAcknowledgedRecordIsLostWhenThePartitionLeaderDies() {
-		String servers = cluster.bootstrapServers();
+		String servers = cluster.getBrokersAsString();
 		runner().run((context) -> {
 			assertThat(context).hasNotFailed();
 			KafkaTemplate<String, String> template = context.getBean(KafkaTemplate.class);
@@ -94,7 +94,7 @@ class LeaderFailoverFaultTests {
 			Thread sender = stream.start(template, 3_000);
 			await().atMost(Duration.ofMinutes(2)).until(() -> stream.acknowledged.get() >= 8_000);
 			int leader = KafkaTopics.describe(servers, TOPIC).partitions().get(0).leader().id();
-			BrokerServer broker = cluster.brokers().get(leader);
+			BrokerServer broker = cluster.getCluster().brokers().get(leader);
 			int killedAt = stream.acknowledged.get();
 			broker.shutdown();
 			broker.awaitShutdown();
@@ -126,7 +126,7 @@ class LeaderFailoverFaultTests {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
 					KafkaClientsAutoConfiguration.class, ReliabilityAutoConfiguration.class))
-			.withPropertyValues("spring.kafka.bootstrap-servers=" + cluster.bootstrapServers());
+			.withPropertyValues("spring.kafka.bootstrap-servers=" + cluster.getBrokersAsString());
 	}
 
 	@Configuration(proxyBeanMethods = false)
