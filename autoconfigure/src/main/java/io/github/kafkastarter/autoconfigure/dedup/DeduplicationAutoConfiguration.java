@@ -50,8 +50,9 @@ public final class DeduplicationAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "kafkaStarterDeduplicationCustomizer")
-	KafkaClientCustomizer kafkaStarterDeduplicationCustomizer(Deduplication deduplication, Environment environment) {
-		return new DeduplicationCustomizer(deduplication, Binder.get(environment));
+	KafkaClientCustomizer kafkaStarterDeduplicationCustomizer(ObjectProvider<Deduplication> deduplication,
+			DeduplicationProperties properties, Environment environment) {
+		return new DeduplicationCustomizer(deduplication, properties.getHeader(), Binder.get(environment));
 	}
 
 	// Registered after the nested JdbcStore (Spring loads nested configuration first), so

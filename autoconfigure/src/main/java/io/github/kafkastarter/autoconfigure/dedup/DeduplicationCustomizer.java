@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.listener.BatchMessageListener;
@@ -32,12 +33,18 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer {
 
 	private static final Logger logger = LoggerFactory.getLogger(DeduplicationCustomizer.class);
 
-	private final Deduplication deduplication;
+	// Looked up when a container is customized, not when the customizer is created: the
+	// customizer runs while producer factories are created, and the store behind
+	// deduplication may need a transaction manager that needs a producer factory.
+	private final ObjectProvider<Deduplication> deduplication;
+
+	private final String header;
 
 	private final Binder binder;
 
-	DeduplicationCustomizer(Deduplication deduplication, Binder binder) {
+	DeduplicationCustomizer(ObjectProvider<Deduplication> deduplication, String header, Binder binder) {
 		this.deduplication = deduplication;
+		this.header = header;
 		this.binder = binder;
 	}
 
@@ -59,7 +66,7 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer {
 		// Last, so an interceptor of the application may set its own id first.
 		classes.add(RecordIdInterceptor.class);
 		factory.updateConfigs(Map.of(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, classes,
-				RecordIdInterceptor.HEADER_CONFIG, this.deduplication.header()));
+				RecordIdInterceptor.HEADER_CONFIG, this.header));
 	}
 
 	private static boolean isIdempotent(KafkaClient client, DefaultKafkaProducerFactory<?, ?> factory,
@@ -95,7 +102,7 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer {
 							+ "return type), so a record would be recorded as processed too early.",
 					"Return void (or a plain value) from the listener method, or do not deduplicate it.");
 		}
-		RecordDeduplicator deduplicator = this.deduplication.register(name, group);
+		RecordDeduplicator deduplicator = this.deduplication.getObject().register(name, group);
 		if (listener instanceof BatchMessageListener batch) {
 			if (batch.wantsPollResult()) {
 				throw new KafkaStarterConfigurationException(property, settings.deduplicate() ? true : null,
