@@ -69,13 +69,17 @@ public final class KafkaClientsAutoConfiguration {
 		return new KafkaClients(clients);
 	}
 
+	// The starter's customizers are fallbacks: a KafkaClientCustomizer of the
+	// application is the one a lookup by type finds; all of them are applied.
 	@Bean
+	@Fallback
 	@ConditionalOnMissingBean
 	KafkaClientContainers kafkaClientContainers() {
 		return new KafkaClientContainers();
 	}
 
 	@Bean
+	@Fallback
 	@Conditional(OnNamedClientsCondition.class)
 	KafkaClientCustomizer kafkaStarterTopicScopingCustomizer(ListableBeanFactory beanFactory) {
 		return new TopicScopingCustomizer(beanFactory);

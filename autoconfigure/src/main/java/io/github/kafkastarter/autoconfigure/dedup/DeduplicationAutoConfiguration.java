@@ -21,6 +21,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Fallback;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
@@ -48,7 +49,10 @@ public final class DeduplicationAutoConfiguration {
 		return new Deduplication(store, properties.getHeader(), properties.getClaimTimeout());
 	}
 
+	// The starter's customizers are fallbacks: a KafkaClientCustomizer of the
+	// application is the one a lookup by type finds; all of them are applied.
 	@Bean
+	@Fallback
 	@ConditionalOnMissingBean(name = "kafkaStarterDeduplicationCustomizer")
 	KafkaClientCustomizer kafkaStarterDeduplicationCustomizer(ObjectProvider<Deduplication> deduplication,
 			DeduplicationProperties properties, Environment environment) {

@@ -3,21 +3,28 @@ package io.github.kafkastarter.autoconfigure.parity;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.config.DependencyDescriptor;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.kafka.autoconfigure.metrics.KafkaMetricsAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
@@ -99,6 +106,25 @@ class BootByTypeLookupTests {
 				"spring.kafka.retry.topic.enabled=true", "spring.kafka.streams.application-id=parity-streams",
 				"spring.kafka.streams.auto-startup=false", "kafka.starter.clients.audit.client-id=audit",
 				"kafka.starter.clients.billing.producer.transaction-id-prefix=billing-tx-");
+	}
+
+	@Test
+	void anApplicationsOwnKafkaClientCustomizerIsTheOneFoundByItsType() {
+		// Every customizer of the starter is a fallback but the parallel listeners' one,
+		// whose package is being rewritten: left out here until it is a fallback too.
+		Class<?>[] starter = Arrays.stream(BootParityTests.STARTER)
+			.filter((type) -> !type.getSimpleName().equals("ParallelListenerAutoConfiguration"))
+			.toArray(Class[]::new);
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaMetricsAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(starter))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean("applicationCustomizer", KafkaClientCustomizer.class, () -> new KafkaClientCustomizer() {
+			})
+			.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9", "kafka.starter.lag.enabled=false",
+					"kafka.starter.producer.verify-durability=off", "kafka.starter.clients.audit.client-id=audit")
+			.run((context) -> assertThat(Lookup.of(context, KafkaClientCustomizer.class))
+				.isEqualTo(new Lookup("applicationCustomizer", "applicationCustomizer", "")));
 	}
 
 	private void assertSameLookups(ApplicationContextRunner withStarter, ApplicationContextRunner bootAlone,
