@@ -16,6 +16,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Fallback;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -31,7 +32,10 @@ import org.springframework.kafka.core.KafkaTemplate;
 @EnableConfigurationProperties(KafkaClientsProperties.class)
 public final class KafkaClientsAutoConfiguration {
 
+	// Fallbacks: the starter's beans that share a type with Spring's or Boot's never take a
+	// lookup by that type away from them.
 	@Bean
+	@Fallback
 	static NamedClientRegistrar kafkaStarterNamedClientRegistrar() {
 		return new NamedClientRegistrar();
 	}
@@ -65,13 +69,17 @@ public final class KafkaClientsAutoConfiguration {
 		return new KafkaClients(clients);
 	}
 
+	// The starter's customizers are fallbacks: a KafkaClientCustomizer of the
+	// application is the one a lookup by type finds; all of them are applied.
 	@Bean
+	@Fallback
 	@ConditionalOnMissingBean
 	KafkaClientContainers kafkaClientContainers() {
 		return new KafkaClientContainers();
 	}
 
 	@Bean
+	@Fallback
 	@Conditional(OnNamedClientsCondition.class)
 	KafkaClientCustomizer kafkaStarterTopicScopingCustomizer(ListableBeanFactory beanFactory) {
 		return new TopicScopingCustomizer(beanFactory);

@@ -25,8 +25,9 @@ import org.springframework.kafka.transaction.KafkaTransactionManager;
  * is transactional, {@code <name>KafkaTransactionManager}.
  * <p>
  * They are registered after every configuration class has been read, so a bean the
- * application declares under one of these names wins. They are not default candidates:
- * an injection point without a qualifier keeps getting Spring Boot's default beans, and
+ * application declares under one of these names wins. They are not default candidates,
+ * and they are fallbacks: an injection point without a qualifier and
+ * {@code getBean(Type.class)} keep getting Spring Boot's default beans, and
  * {@code @Qualifier("<name>KafkaTemplate")} selects a named one.
  */
 final class NamedClientRegistrar implements BeanDefinitionRegistryPostProcessor, EnvironmentAware, Ordered {
@@ -81,6 +82,11 @@ final class NamedClientRegistrar implements BeanDefinitionRegistryPostProcessor,
 		RootBeanDefinition definition = new RootBeanDefinition(type);
 		definition.setInstanceSupplier(supplier);
 		definition.setDefaultCandidate(false);
+		// Also a fallback: getBean(Type.class) weighs fallbacks before default candidates,
+		// so without it a fallback bean of the starter beside Boot's (the share listener
+		// container factory beside Boot's listener container factory) would leave
+		// getBean(KafkaListenerContainerFactory.class) ambiguous once a named client exists.
+		definition.setFallback(true);
 		if (dependsOn.length > 0) {
 			definition.setDependsOn(dependsOn);
 		}

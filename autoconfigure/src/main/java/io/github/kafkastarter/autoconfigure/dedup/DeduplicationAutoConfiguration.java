@@ -25,6 +25,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Fallback;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
@@ -55,7 +56,10 @@ public final class DeduplicationAutoConfiguration {
 	// The customizer runs while the Kafka beans are created, and the store may need a
 	// transaction manager that needs them (Kafka's): it looks the deduplication up only
 	// when a listener container is made.
+	// Like every customizer of the starter, a fallback: a KafkaClientCustomizer of the
+	// application is the one a lookup by type finds; all of them are applied.
 	@Bean
+	@Fallback
 	@ConditionalOnMissingBean(name = "kafkaStarterDeduplicationCustomizer")
 	KafkaClientCustomizer kafkaStarterDeduplicationCustomizer(ObjectProvider<Deduplication> deduplication,
 			DeduplicationProperties properties, Environment environment) {

@@ -4,6 +4,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Fallback;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
@@ -13,7 +14,10 @@ import org.springframework.kafka.core.KafkaTemplate;
 @ConditionalOnClass({ KafkaTemplate.class, KafkaProperties.class })
 public final class DiagnosticsAutoConfiguration {
 
+	// A fallback, like every bean of the starter that shares a type with Boot's: a lookup
+	// of BeanDefinitionRegistryPostProcessor by type keeps finding Spring's own.
 	@Bean
+	@Fallback
 	static ConfigurationChecks kafkaStarterConfigurationChecks() {
 		return new ConfigurationChecks();
 	}

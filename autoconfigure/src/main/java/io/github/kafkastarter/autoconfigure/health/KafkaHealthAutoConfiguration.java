@@ -38,6 +38,7 @@ import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Fallback;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ListenerContainerRegistry;
@@ -97,7 +98,11 @@ public final class KafkaHealthAutoConfiguration {
 			return new BrokerHealthMonitor(checks);
 		}
 
+		// The contributors are fallbacks: Boot's health registry is the HealthContributors
+		// bean a lookup by type finds (Boot collects contributors into a map, which
+		// includes fallbacks).
 		@Bean(BROKERS_CONTRIBUTOR)
+		@Fallback
 		@ConditionalOnMissingBean(name = BROKERS_CONTRIBUTOR)
 		CompositeHealthContributor kafkaHealthContributor(BrokerHealthMonitor monitor,
 				ObjectProvider<ShareGroupSupport> shareGroupSupport) {
@@ -140,6 +145,7 @@ public final class KafkaHealthAutoConfiguration {
 	static class ListenerHealthConfiguration {
 
 		@Bean(LISTENERS_CONTRIBUTOR)
+		@Fallback
 		@ConditionalOnMissingBean(name = LISTENERS_CONTRIBUTOR)
 		CompositeHealthContributor kafkaListenersHealthContributor(ListenerContainerStates states) {
 			return new ListenerContainersHealthContributor(states);
@@ -153,6 +159,7 @@ public final class KafkaHealthAutoConfiguration {
 	static class LagHealthConfiguration {
 
 		@Bean(LAG_CONTRIBUTOR)
+		@Fallback
 		@ConditionalOnMissingBean(name = LAG_CONTRIBUTOR)
 		CompositeHealthContributor kafkaLagHealthContributor(ConsumerLagMonitors monitors, KafkaClients clients) {
 			Map<String, LagHealthIndicator> indicators = new LinkedHashMap<>();
@@ -174,7 +181,9 @@ public final class KafkaHealthAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "management.endpoint.health.probes.enabled", matchIfMissing = true)
 	static class ProbeGroupsConfiguration {
 
+		// A fallback: Boot applies every post-processor; a lookup by type finds Boot's.
 		@Bean
+		@Fallback
 		@ConditionalOnMissingBean
 		KafkaProbeGroupsPostProcessor kafkaProbeGroupsPostProcessor(Environment environment,
 				ListableBeanFactory beanFactory) {

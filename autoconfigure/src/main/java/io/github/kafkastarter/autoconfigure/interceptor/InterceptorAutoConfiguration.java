@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Fallback;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
@@ -23,7 +24,10 @@ import org.springframework.kafka.core.KafkaTemplate;
 @EnableConfigurationProperties(InterceptorProperties.class)
 public final class InterceptorAutoConfiguration {
 
+	// The starter's customizers are fallbacks: a KafkaClientCustomizer of the
+	// application is the one a lookup by type finds; all of them are applied.
 	@Bean
+	@Fallback
 	KafkaClientCustomizer kafkaStarterInterceptorCustomizer(ListableBeanFactory beanFactory) {
 		return new InterceptorClientCustomizer(beanFactory);
 	}

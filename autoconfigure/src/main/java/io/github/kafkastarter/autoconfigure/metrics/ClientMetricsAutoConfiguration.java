@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Fallback;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
@@ -30,7 +31,10 @@ import org.springframework.kafka.core.KafkaTemplate;
 		ObservationProperties.class })
 public final class ClientMetricsAutoConfiguration {
 
+	// The starter's customizers are fallbacks: a KafkaClientCustomizer of the
+	// application is the one a lookup by type finds; all of them are applied.
 	@Bean
+	@Fallback
 	@ConditionalOnMissingBean(name = "kafkaStarterObservationCustomizer")
 	KafkaClientCustomizer kafkaStarterObservationCustomizer() {
 		return new ObservationCustomizer();
@@ -42,6 +46,7 @@ public final class ClientMetricsAutoConfiguration {
 	static class MeterRegistryConfiguration {
 
 		@Bean
+		@Fallback
 		@ConditionalOnBooleanProperty(name = "kafka.starter.client-metrics.enabled", matchIfMissing = true)
 		@ConditionalOnMissingBean(name = "kafkaStarterClientMetricsCustomizer")
 		KafkaClientCustomizer kafkaStarterClientMetricsCustomizer(MeterRegistry registry) {
@@ -49,6 +54,7 @@ public final class ClientMetricsAutoConfiguration {
 		}
 
 		@Bean
+		@Fallback
 		@ConditionalOnBooleanProperty(name = "kafka.starter.e2e.enabled", matchIfMissing = true)
 		@ConditionalOnMissingBean(name = "kafkaStarterEndToEndLatencyCustomizer")
 		KafkaClientCustomizer kafkaStarterEndToEndLatencyCustomizer(MeterRegistry registry,

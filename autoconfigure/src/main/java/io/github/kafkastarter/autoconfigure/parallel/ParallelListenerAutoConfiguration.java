@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Fallback;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaTemplate;
 
@@ -35,7 +36,10 @@ public final class ParallelListenerAutoConfiguration {
 		return new ParallelListeners();
 	}
 
+	// A fallback, like every customizer of the starter: a lookup by type finds the
+	// application's own; all of them are applied.
 	@Bean
+	@Fallback
 	KafkaClientCustomizer kafkaStarterParallelListenerCustomizer(Environment environment,
 			ParallelListenerAnnotations annotations, ParallelListeners listeners, ParallelProperties properties) {
 		return new ParallelListenerCustomizer(Binder.get(environment), annotations, listeners,

@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Fallback;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaTemplate;
 
@@ -20,7 +21,10 @@ import org.springframework.kafka.core.KafkaTemplate;
 @EnableConfigurationProperties(PriorityProperties.class)
 public final class PriorityTopicsAutoConfiguration {
 
+	// The starter's customizers are fallbacks: a KafkaClientCustomizer of the
+	// application is the one a lookup by type finds; all of them are applied.
 	@Bean
+	@Fallback
 	KafkaClientCustomizer kafkaStarterPriorityListenerCustomizer(Environment environment) {
 		return new PriorityListenerCustomizer(Binder.get(environment));
 	}

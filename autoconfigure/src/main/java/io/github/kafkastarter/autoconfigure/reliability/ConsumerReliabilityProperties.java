@@ -33,6 +33,14 @@ public class ConsumerReliabilityProperties {
 	private boolean cooperativeRebalancing = true;
 
 	/**
+	 * Whether listener containers without an error handler of the application's get the
+	 * starter's: retries and dead letters as configured under 'retry' and 'dead-letter'.
+	 * When false they keep Spring Kafka's own default, as with Spring Boot alone (a record
+	 * is delivered 10 times without back-off, then logged and skipped).
+	 */
+	private boolean errorHandling = true;
+
+	/**
 	 * Kafka's consumer group protocol: 'classic' (client-side assignors) or 'consumer'
 	 * (KIP-848, broker-side assignment; assignor, session and heartbeat settings then live
 	 * on the broker). Unset: whatever the client configures, Kafka's default being
@@ -74,6 +82,14 @@ public class ConsumerReliabilityProperties {
 
 	public void setPoisonPillSafety(boolean poisonPillSafety) {
 		this.poisonPillSafety = poisonPillSafety;
+	}
+
+	public boolean isErrorHandling() {
+		return this.errorHandling;
+	}
+
+	public void setErrorHandling(boolean errorHandling) {
+		this.errorHandling = errorHandling;
 	}
 
 	public boolean isCooperativeRebalancing() {
@@ -377,6 +393,12 @@ public class ConsumerReliabilityProperties {
 		 */
 		private @Nullable Boolean deduplicate;
 
+		/**
+		 * Whether this listener's container gets the starter's error handler (unless the
+		 * application gave it one).
+		 */
+		private @Nullable Boolean errorHandling;
+
 		public Retry getRetry() {
 			return this.retry;
 		}
@@ -391,6 +413,14 @@ public class ConsumerReliabilityProperties {
 
 		public void setDeduplicate(@Nullable Boolean deduplicate) {
 			this.deduplicate = deduplicate;
+		}
+
+		public @Nullable Boolean getErrorHandling() {
+			return this.errorHandling;
+		}
+
+		public void setErrorHandling(@Nullable Boolean errorHandling) {
+			this.errorHandling = errorHandling;
 		}
 
 	}

@@ -38,6 +38,11 @@ final class EffectiveProducerSettings {
 	private EffectiveProducerSettings(ProducerProfile profile, Map<String, Object> configured, boolean transactional) {
 		this.profile = profile;
 		this.configured = configured;
+		if (profile == ProducerProfile.NONE) {
+			// No additions, not even the ones that keep a profile coherent with explicit
+			// values: Kafka resolves those itself, as it does with Spring Boot alone.
+			return;
+		}
 		Map<String, Object> wanted = new LinkedHashMap<>(profile.settings());
 		if (transactional) {
 			// Kafka transactions need idempotence, hence acks=all, whatever the profile.

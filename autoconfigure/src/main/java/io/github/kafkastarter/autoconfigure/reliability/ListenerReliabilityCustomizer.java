@@ -65,7 +65,7 @@ final class ListenerReliabilityCustomizer implements KafkaClientCustomizer, Orde
 		String listenerId = container.getListenerId();
 		ListenerReliabilitySettings settings = this.errorHandlers.settings(client, listenerId);
 		ContainerProperties properties = container.getContainerProperties();
-		if (container.getCommonErrorHandler() == null) {
+		if (container.getCommonErrorHandler() == null && settings.errorHandling()) {
 			checkDeadLetterTopic(settings, container);
 			container.setCommonErrorHandler(this.errorHandlers.errorHandler(client, settings));
 			if (settings.poisonPillSafety() && properties.getMessageListener() instanceof BatchMessageListener<?, ?>) {
@@ -76,8 +76,12 @@ final class ListenerReliabilityCustomizer implements KafkaClientCustomizer, Orde
 						? new CompositeBatchInterceptor(poisonPills, existing) : poisonPills);
 			}
 		}
-		else {
+		else if (container.getCommonErrorHandler() != null) {
 			logger.debug("Listener {} keeps the error handler the application gave it", listenerId);
+		}
+		else {
+			logger.debug("Listener {} keeps Spring Kafka's default error handling ({} is false)", listenerId,
+					settings.propertyFor("error-handling"));
 		}
 		if (settings.poisonPillSafety()) {
 			Properties wrapped = PoisonPillSafety.wrapConfigured(properties.getKafkaConsumerProperties(),

@@ -35,6 +35,8 @@ public final class ListenerReliabilitySettings {
 
 	private final boolean deduplicate;
 
+	private final boolean errorHandling;
+
 	private final boolean poisonPillSafety;
 
 	private final ConsumerReliabilityProperties.StaticMembership staticMembership;
@@ -54,14 +56,17 @@ public final class ListenerReliabilitySettings {
 		this.staticMembership = bind(clientLayers, "static-membership",
 				ConsumerReliabilityProperties.StaticMembership::new);
 		boolean deduplicate = false;
+		boolean errorHandling = true;
 		boolean poisonPillSafety = true;
 		for (String layer : this.layers) {
 			deduplicate = value(layer + ".deduplicate", Boolean.class, deduplicate);
+			errorHandling = value(layer + ".error-handling", Boolean.class, errorHandling);
 		}
 		for (String layer : clientLayers) {
 			poisonPillSafety = value(layer + ".poison-pill-safety", Boolean.class, poisonPillSafety);
 		}
 		this.deduplicate = deduplicate;
+		this.errorHandling = errorHandling;
 		this.poisonPillSafety = poisonPillSafety;
 	}
 
@@ -169,6 +174,15 @@ public final class ListenerReliabilitySettings {
 	 */
 	public boolean deduplicate() {
 		return this.deduplicate;
+	}
+
+	/**
+	 * Whether the listener's container gets the starter's error handler when the
+	 * application gave it none ({@code error-handling}).
+	 * @return {@code false} to keep Spring Kafka's default
+	 */
+	public boolean errorHandling() {
+		return this.errorHandling;
 	}
 
 	public boolean poisonPillSafety() {

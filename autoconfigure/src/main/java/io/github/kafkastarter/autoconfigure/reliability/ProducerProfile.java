@@ -32,7 +32,14 @@ public enum ProducerProfile {
 	 * when the leader fails before a follower copied it, and retries can reorder or repeat
 	 * records. For data that is worth less than a millisecond.
 	 */
-	LOW_LATENCY(lowLatency());
+	LOW_LATENCY(lowLatency()),
+
+	/**
+	 * Adds nothing: the producer gets Kafka's defaults for whatever the application does
+	 * not set, and Kafka's own handling of settings that rule out idempotence, exactly as
+	 * with Spring Boot alone.
+	 */
+	NONE(Map.of());
 
 	private final Map<String, Object> settings;
 

@@ -16,9 +16,9 @@ public class ProducerReliabilityProperties {
 	/**
 	 * Producer defaults: 'durable' (acks=all, idempotence, unbounded retries within a
 	 * 2-minute delivery timeout), 'throughput' (durable with larger batches, linger.ms=20
-	 * and lz4) or 'low-latency' (linger.ms=0, acks=1, no idempotence). Values set
-	 * explicitly in spring.kafka.producer.*, spring.kafka.properties or a named client
-	 * always win.
+	 * and lz4), 'low-latency' (linger.ms=0, acks=1, no idempotence) or 'none' (nothing
+	 * added: Kafka's defaults, as with Spring Boot alone). Values set explicitly in
+	 * spring.kafka.producer.*, spring.kafka.properties or a named client always win.
 	 */
 	private ProducerProfile profile = ProducerProfile.DURABLE;
 

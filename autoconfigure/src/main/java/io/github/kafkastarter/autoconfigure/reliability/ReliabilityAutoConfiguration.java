@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Fallback;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaTemplate;
 
@@ -35,13 +36,17 @@ import org.springframework.kafka.core.KafkaTemplate;
 @EnableConfigurationProperties({ ProducerReliabilityProperties.class, ConsumerReliabilityProperties.class })
 public final class ReliabilityAutoConfiguration {
 
+	// The starter's customizers are fallbacks: a KafkaClientCustomizer of the
+	// application is the one a lookup by type finds; all of them are applied.
 	@Bean
+	@Fallback
 	@ConditionalOnMissingBean(name = "kafkaStarterProducerProfiles")
 	KafkaClientCustomizer kafkaStarterProducerProfiles(ObjectProvider<LogSanitizer> sanitizer) {
 		return new ProducerProfileCustomizer(sanitizer.getIfAvailable(() -> LogSanitizer.KAFKA_ONLY));
 	}
 
 	@Bean
+	@Fallback
 	@ConditionalOnMissingBean(name = "kafkaStarterConsumerDefaults")
 	KafkaClientCustomizer kafkaStarterConsumerDefaults(ListableBeanFactory beanFactory) {
 		return new ConsumerDefaultsCustomizer(classLoader(beanFactory));
@@ -54,6 +59,7 @@ public final class ReliabilityAutoConfiguration {
 	}
 
 	@Bean
+	@Fallback
 	@ConditionalOnMissingBean(name = "kafkaStarterListenerReliability")
 	KafkaClientCustomizer kafkaStarterListenerReliability(ListenerErrorHandlers errorHandlers,
 			Environment environment, ListableBeanFactory beanFactory) {

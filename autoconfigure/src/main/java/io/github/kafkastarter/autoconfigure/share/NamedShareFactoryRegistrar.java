@@ -72,6 +72,8 @@ final class NamedShareFactoryRegistrar implements BeanDefinitionRegistryPostProc
 		RootBeanDefinition definition = new RootBeanDefinition(type);
 		definition.setInstanceSupplier(supplier);
 		definition.setDefaultCandidate(false);
+		// A fallback as well, like the other named-client beans (see NamedClientRegistrar).
+		definition.setFallback(true);
 		registry.registerBeanDefinition(beanName, definition);
 		return definition;
 	}

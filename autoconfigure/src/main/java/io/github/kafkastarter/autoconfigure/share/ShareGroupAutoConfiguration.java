@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Fallback;
 import org.springframework.kafka.config.ShareKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ShareConsumerFactory;
 
@@ -38,6 +39,7 @@ import org.springframework.kafka.core.ShareConsumerFactory;
 public final class ShareGroupAutoConfiguration {
 
 	@Bean
+	@Fallback
 	static NamedShareFactoryRegistrar kafkaStarterNamedShareFactoryRegistrar() {
 		return new NamedShareFactoryRegistrar();
 	}
@@ -55,7 +57,12 @@ public final class ShareGroupAutoConfiguration {
 		return ShareFactories.consumerFactory(clients.getDefault());
 	}
 
+	// A fallback: getBean(KafkaListenerContainerFactory.class) and unqualified injection
+	// keep finding Boot's kafkaListenerContainerFactory, and the share factory, the only
+	// one of its own type, can still be injected by that type. (A non-default candidate
+	// could not: Spring leaves it out of unqualified injection even when it is alone.)
 	@Bean
+	@Fallback
 	@ConditionalOnMissingBean(name = "shareKafkaListenerContainerFactory")
 	@ConditionalOnBooleanProperty(name = "kafka.starter.share.enabled", matchIfMissing = true)
 	ShareKafkaListenerContainerFactory<Object, Object> shareKafkaListenerContainerFactory(KafkaClients clients,

@@ -151,7 +151,7 @@ class ReliabilityStartupFailureReportTests {
 	void unknownProducerProfile(CapturedOutput output) {
 		String report = StartupFailures.report(output, SERVERS, "kafka.starter.clients.audit.producer.profile=fast");
 		assertThat(report).contains("kafka.starter.clients.audit.producer.profile")
-			.contains("'fast' is not one of 'durable', 'throughput', 'low-latency'");
+			.contains("'fast' is not one of 'durable', 'throughput', 'low-latency', 'none'");
 	}
 
 	@Test

@@ -55,6 +55,20 @@ class ListenerContainersTests {
 	}
 
 	@Test
+	void errorHandlingOffLeavesSpringKafkasDefaultAsWithBootAlone() {
+		this.runner
+			.withPropertyValues("kafka.starter.consumer.error-handling=false",
+					"kafka.starter.consumer.listeners.payments.error-handling=true")
+			.run((context) -> {
+				// No handler on the container: Spring Kafka's consumer uses its own default.
+				assertThat(container(context, "orders").getCommonErrorHandler()).isNull();
+				assertThat(container(context, "audit").getCommonErrorHandler()).isNull();
+				assertThat(container(context, "payments").getCommonErrorHandler())
+					.isInstanceOf(DefaultErrorHandler.class);
+			});
+	}
+
+	@Test
 	void settingsLayerFromAllClientsToOneClientToOneListener() {
 		this.runner
 			.withPropertyValues("kafka.starter.consumer.retry.attempts=5",

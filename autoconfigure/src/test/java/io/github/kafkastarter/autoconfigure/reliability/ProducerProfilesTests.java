@@ -77,6 +77,17 @@ class ProducerProfilesTests {
 	}
 
 	@Test
+	void profileNoneAddsNothingNotEvenToStayCoherent() {
+		this.runner
+			.withPropertyValues("kafka.starter.producer.profile=none",
+					"spring.kafka.producer.properties.max.in.flight.requests.per.connection=10")
+			.run((context) -> assertThat(configs(context.getBean("kafkaProducerFactory")))
+				.doesNotContainKeys(ProducerConfig.ACKS_CONFIG, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+						ProducerConfig.RETRIES_CONFIG, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)
+				.containsEntry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "10"));
+	}
+
+	@Test
 	void aTransactionalClientKeepsIdempotenceWhateverItsProfile() {
 		this.runner
 			.withPropertyValues("kafka.starter.clients.payments.producer.transaction-id-prefix=pay-",

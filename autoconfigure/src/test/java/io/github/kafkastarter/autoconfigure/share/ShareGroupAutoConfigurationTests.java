@@ -6,9 +6,11 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.kafka.config.KafkaListenerContainerFactory;
 import org.springframework.kafka.config.ShareKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ShareConsumerFactory;
 import org.springframework.kafka.listener.ContainerProperties.ShareAckMode;
@@ -61,6 +63,22 @@ class ShareGroupAutoConfigurationTests {
 	}
 
 	@Test
+	void lookupsOfAListenerContainerFactoryByTypeStillFindBootsOne() {
+		// With and without named clients, whose own factories are not default candidates.
+		List<String[]> variants = List.of(new String[0], new String[] { "kafka.starter.clients.jobs.client-id=jobs" });
+		for (String[] namedClients : variants) {
+			this.runner.withPropertyValues(namedClients).withUserConfiguration(InjectionPoints.class).run((context) -> {
+				Object boots = context.getBean("kafkaListenerContainerFactory");
+				assertThat(context.getBean(KafkaListenerContainerFactory.class)).isSameAs(boots);
+				InjectionPoints points = context.getBean(InjectionPoints.class);
+				assertThat(points.anyFactory).isSameAs(boots);
+				// The share factory is the only one of its own type: injectable as such.
+				assertThat(points.shareFactory).isSameAs(context.getBean("shareKafkaListenerContainerFactory"));
+			});
+		}
+	}
+
+	@Test
 	void shareSupportCanBeSwitchedOffForAllClientsOrOne() {
 		this.runner
 			.withPropertyValues("kafka.starter.clients.jobs.share.enabled=false",
@@ -70,6 +88,16 @@ class ShareGroupAutoConfigurationTests {
 				.doesNotHaveBean("jobsShareKafkaListenerContainerFactory"));
 		this.runner.withPropertyValues("kafka.starter.share.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean("shareKafkaListenerContainerFactory"));
+	}
+
+	static class InjectionPoints {
+
+		@Autowired
+		KafkaListenerContainerFactory<?> anyFactory;
+
+		@Autowired
+		ShareKafkaListenerContainerFactory<?, ?> shareFactory;
+
 	}
 
 }
