@@ -72,7 +72,10 @@ class BrokerHealthIntegrationTests {
 					double downMicros = microsPerHealthCall(context);
 					System.out.printf("Health call (/actuator/health/kafka): broker up %.2f us, broker down %.2f us "
 							+ "(ratio %.2f)%n", upMicros, downMicros, downMicros / upMicros);
-					assertThat(downMicros).isLessThanOrEqualTo(2 * upMicros);
+					// Answered from memory either way: at most twice the call with the broker up,
+					// or, on a machine too busy to time microseconds, well under a millisecond
+					// (a call that waited for the broker would take seconds).
+					assertThat(downMicros).isLessThanOrEqualTo(Math.max(2 * upMicros, 500));
 
 					broker.startup();
 					await().atMost(Duration.ofSeconds(60))

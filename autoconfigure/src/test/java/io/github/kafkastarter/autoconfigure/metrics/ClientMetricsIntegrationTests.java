@@ -46,7 +46,7 @@ class ClientMetricsIntegrationTests {
 			.withBean(PrometheusMeterRegistry.class, () -> registry)
 			.withPropertyValues(TestBrokers.sharedServersProperty(), "spring.kafka.consumer.auto-offset-reset=earliest",
 					"kafka.starter.clients.audit.client-id=audit", "kafka.starter.lag.interval=250ms",
-					"kafka.starter.e2e.slo=1s,10s")
+					"kafka.starter.e2e.slo=1s,120s")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				KafkaClients clients = context.getBean(KafkaClients.class);
@@ -83,7 +83,7 @@ class ClientMetricsIntegrationTests {
 				await().atMost(Duration.ofSeconds(30))
 					.untilAsserted(() -> assertThat(registry.scrape()).contains(
 							"kafka_consumer_e2e_latency_seconds_count{client=\"audit\",group=\"e2e-audit\",topic=\"e2e-audit\"} 3",
-							"kafka_consumer_e2e_latency_seconds_bucket{client=\"default\",group=\"e2e-record\",topic=\"e2e-record\",le=\"10.0\"} 3",
+							"kafka_consumer_e2e_latency_seconds_bucket{client=\"default\",group=\"e2e-record\",topic=\"e2e-record\",le=\"120.0\"} 3",
 							"kafka_producer_record_send_total{client=\"audit\"",
 							"kafka_consumer_fetch_manager_records_consumed_total{client=\"default\"",
 							"kafka_consumer_group_status{client=\"audit\",group=\"e2e-audit\",status=\"OK\"} 1.0",

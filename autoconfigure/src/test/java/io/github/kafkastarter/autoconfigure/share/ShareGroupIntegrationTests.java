@@ -1,6 +1,7 @@
 package io.github.kafkastarter.autoconfigure.share;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -10,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +35,6 @@ class ShareGroupIntegrationTests {
 	void twoListenersOfOneShareGroupShareOnePartitionAndAFailingRecordIsRedeliveredUpToTheLimit() {
 		String topic = "share-" + UUID.randomUUID();
 		Records.createTopic(SERVERS, topic, 1);
-		Records.send(SERVERS, topic, 2_000, (i) -> "key-" + i);
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
 					KafkaClientsAutoConfiguration.class, ShareGroupAutoConfiguration.class))
@@ -42,6 +44,19 @@ class ShareGroupIntegrationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				Workers workers = context.getBean(Workers.class);
+				// Both members join before the records come: on a loaded machine the first to
+				// join could otherwise take them all.
+				try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SERVERS))) {
+					await().atMost(Duration.ofSeconds(60))
+						.ignoreExceptions()
+						.until(() -> admin.describeShareGroups(List.of(topic))
+							.describedGroups()
+							.get(topic)
+							.get()
+							.members()
+							.size() == 2);
+				}
+				Records.send(SERVERS, topic, 2_000, (i) -> "key-" + i);
 				await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
 					assertThat(workers.accepted).hasSize(1_999);
 					// The broker's delivery limit (group.share.delivery.count.limit, 5 by default).
