@@ -12,10 +12,13 @@ import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.kafka.annotation.KafkaListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,12 +27,14 @@ import static org.awaitility.Awaitility.await;
 /**
  * Share-group listeners from properties alone, on a real broker.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ShareGroupIntegrationTests {
 
 	static final String SERVERS = TestBrokers.shared().getBrokersAsString();
 
 	@Test
-	void twoListenersOfOneShareGroupShareOnePartitionAndAFailingRecordIsRedeliveredUpToTheLimit() {
+	void twoListenersOfOneShareGroupShareOnePartitionAndAFailingRecordIsRedeliveredUpToTheLimit(
+			CapturedOutput output) {
 		String topic = "share-" + UUID.randomUUID();
 		Records.createTopic(SERVERS, topic, 1);
 		Records.send(SERVERS, topic, 2_000, (i) -> "key-" + i);
@@ -53,6 +58,8 @@ class ShareGroupIntegrationTests {
 						.getListenerContainer("share-a"))).contains("default");
 				assertThat(workers.byWorker.get("a").get()).as("records received by worker a").isPositive();
 				assertThat(workers.byWorker.get("b").get()).as("records received by worker b").isPositive();
+				// Nothing to warn about: the listener methods take no acknowledgment.
+				assertThat(output).doesNotContain("ShareAckMode.EXPLICIT is active");
 				System.out.printf("share: worker a=%d, worker b=%d, poison deliveries=%d%n",
 						workers.byWorker.get("a").get(), workers.byWorker.get("b").get(),
 						workers.poisonDeliveries.get());
