@@ -5,6 +5,7 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
@@ -21,6 +22,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 public final class PriorityTopicsAutoConfiguration {
 
 	@Bean
+	@ConditionalOnMissingBean(name = "kafkaStarterPriorityListenerCustomizer")
 	KafkaClientCustomizer kafkaStarterPriorityListenerCustomizer(Environment environment) {
 		return new PriorityListenerCustomizer(Binder.get(environment));
 	}
