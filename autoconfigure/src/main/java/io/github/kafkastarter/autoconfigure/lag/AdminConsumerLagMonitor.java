@@ -113,6 +113,13 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 
 	private boolean failing;
 
+	// Whether a refresh ever succeeded, and whether the one failure allowed before that
+	// was used: the first refresh of a starting application may find a broker that is
+	// still loading its group coordinators.
+	private boolean read;
+
+	private boolean startupFailureSeen;
+
 	/**
 	 * Create a monitor.
 	 * @param client the client name
@@ -191,6 +198,7 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 		LagSnapshot next;
 		try {
 			next = fetch();
+			this.read = true;
 			if (this.failing) {
 				this.failing = false;
 				logger.info("Consumer lag of Kafka client '{}' is read again", this.client);
@@ -207,7 +215,13 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 			String error = describe(ex);
 			LagSnapshot last = this.snapshot;
 			next = new LagSnapshot(this.client, last.refreshedAt(), true, error, last.groups());
-			if (!this.failing) {
+			if (!this.read && !this.startupFailureSeen && expected(ex)) {
+				this.startupFailureSeen = true;
+				logger.info("Consumer lag of Kafka client '{}' not read yet: {}. The monitor retries every {} ms "
+						+ "and warns if the next refresh fails too", this.client, error,
+						this.settings.getInterval().toMillis());
+			}
+			else if (!this.failing) {
 				this.failing = true;
 				// The broker's side of things needs the message only; anything else, the trace.
 				Object[] arguments = { this.client, error, this.settings.getInterval().toMillis(),
