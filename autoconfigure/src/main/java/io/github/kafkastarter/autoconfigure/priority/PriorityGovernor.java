@@ -53,7 +53,7 @@ final class PriorityGovernor {
 
 	private final Function<List<String>, Map<String, Integer>> partitionCounts;
 
-	private @Nullable Map<String, Integer> lowerRankedPartitions;
+	private volatile @Nullable Map<String, Integer> lowerRankedPartitions;
 
 	/**
 	 * Create a governor.
@@ -81,17 +81,22 @@ final class PriorityGovernor {
 	 * warning at every start.
 	 * @param consumer the container of one consumer (a child of the listener's container)
 	 */
-	synchronized void consumerStarting(MessageListenerContainer consumer) {
-		// Not counted as waiting before they are assigned: max-pause starts on assignment.
-		lowerRankedPartitions().forEach((topic, count) -> {
-			for (int partition = 0; partition < count; partition++) {
-				TopicPartition topicPartition = new TopicPartition(topic, partition);
-				consumer.pausePartition(topicPartition);
-				this.pausedByUs.add(topicPartition);
-			}
-		});
+	void consumerStarting(MessageListenerContainer consumer) {
+		// Asked of the broker outside the lock, which the checks need meanwhile.
+		Map<String, Integer> partitions = lowerRankedPartitions();
+		synchronized (this) {
+			// Not counted as waiting before they are assigned: max-pause starts on assignment.
+			partitions.forEach((topic, count) -> {
+				for (int partition = 0; partition < count; partition++) {
+					TopicPartition topicPartition = new TopicPartition(topic, partition);
+					consumer.pausePartition(topicPartition);
+					this.pausedByUs.add(topicPartition);
+				}
+			});
+		}
 	}
 
+	// The consumers of one container may start at once: at worst they both ask.
 	private Map<String, Integer> lowerRankedPartitions() {
 		Map<String, Integer> partitions = this.lowerRankedPartitions;
 		if (partitions == null) {
