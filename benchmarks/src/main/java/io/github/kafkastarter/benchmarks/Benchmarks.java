@@ -24,7 +24,8 @@ public final class Benchmarks {
 	public static void main(String[] args) throws Exception {
 		Map<String, Scenario> scenarios = new LinkedHashMap<>();
 		for (Scenario scenario : List.of(new ProduceScenario(), new ConsumeScenario(false),
-				new ConsumeScenario(true), new ParallelScenario(), new LagRefreshScenario())) {
+				new ConsumeScenario(true), new ParallelScenario(), new LagRefreshScenario(),
+				new PoisonPillsScenario())) {
 			scenarios.put(scenario.name(), scenario);
 		}
 		Options options = Options.parse(args, scenarios.keySet());

@@ -52,7 +52,10 @@ final class LagRefreshScenario implements Scenario {
 		prepare(context.bootstrapServers(), prefix, partitionsPerTopic, groups);
 		int partitions = 10 * partitionsPerTopic;
 		try (LagRefreshProbe probe = new LagRefreshProbe(context.bootstrapServers(), groups)) {
-			// The first refresh also creates the admin and learns the cluster: not counted.
+			// The first refresh also creates the admin and learns the cluster, the second reads
+			// once the last offsets of partitions that received nothing since the first, where
+			// groups sit a few records short of the end: not counted.
+			check(probe.refresh(), partitions);
 			check(probe.refresh(), partitions);
 			List<Double> millis = new ArrayList<>();
 			LagRefreshProbe.Result last = null;

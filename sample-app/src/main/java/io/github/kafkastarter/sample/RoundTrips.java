@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,8 +28,8 @@ public class RoundTrips {
 		}
 	}
 
-	synchronized void addDeadLetter(String orderId, String reason) {
-		this.deadLetters.addFirst(new DeadLetter(orderId, reason));
+	synchronized void addDeadLetter(DeadLetter deadLetter) {
+		this.deadLetters.addFirst(deadLetter);
 		while (this.deadLetters.size() > KEEP) {
 			this.deadLetters.removeLast();
 		}
@@ -78,12 +80,18 @@ public class RoundTrips {
 	}
 
 	/**
-	 * An order that could not be processed.
+	 * A record that could not be processed, as its dead letter tells.
 	 *
-	 * @param orderId the order
+	 * @param orderId the order, or {@code null} when the record is not an order (one that
+	 * could not be deserialized, for example)
+	 * @param source where the record was: topic, partition and offset
+	 * @param group the consumer group that gave up on it
 	 * @param reason the exception message from the dead letter's headers
+	 * @param value the record's value as text when it is not an order (the first 100
+	 * characters), otherwise {@code null}
 	 */
-	public record DeadLetter(String orderId, String reason) {
+	public record DeadLetter(@Nullable String orderId, String source, String group, String reason,
+			@Nullable String value) {
 
 	}
 

@@ -34,6 +34,7 @@ import org.apache.kafka.clients.admin.ListShareGroupOffsetsResult;
 import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
@@ -43,6 +44,7 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -61,7 +63,12 @@ import org.slf4j.LoggerFactory;
  * such as newly added ones);</li>
  * <li>the end offsets of all those partitions: one {@code listOffsets} call;</li>
  * <li>only when some group has no commit on some partition, the earliest offsets of those
- * partitions: one more {@code listOffsets} call.</li>
+ * partitions: one more {@code listOffsets} call;</li>
+ * <li>only when some group sits a few offsets short of the end of a partition that received
+ * nothing since the previous refresh, and only once for that end offset: one read of those
+ * offsets through a consumer, for all such partitions at once, to tell records still to
+ * consume from transaction markers and aborted records, which the group never gets (see
+ * {@link UnreadableTails}).</li>
  * </ol>
  * A refresh that fails or times out keeps the previous snapshot, marked stale with the
  * reason; {@link #snapshot()} never waits and never throws.
@@ -89,6 +96,8 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 
 	private final LagCalculator calculator;
 
+	private final UnreadableTails tails;
+
 	private final List<Consumer<LagSnapshot>> listeners = new CopyOnWriteArrayList<>();
 
 	private final Object lifecycleMonitor = new Object();
@@ -105,6 +114,13 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 
 	private boolean failing;
 
+	// Whether a refresh ever succeeded, and whether the one failure allowed before that
+	// was used: the first refresh of a starting application may find a broker that is
+	// still loading its group coordinators.
+	private boolean read;
+
+	private boolean startupFailureSeen;
+
 	/**
 	 * Create a monitor.
 	 * @param client the client name
@@ -120,6 +136,27 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 	AdminConsumerLagMonitor(String client, LagProperties settings, Supplier<Map<String, WatchedGroup>> groups,
 			Supplier<Map<String, Object>> adminConfigs, Function<Map<String, Object>, Admin> adminFactory,
 			String clientIdBase, Supplier<IsolationLevel> isolationLevel) {
+		this(client, settings, groups, adminConfigs, adminFactory, clientIdBase, isolationLevel,
+				(configs) -> new KafkaConsumer<>(configs, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+	}
+
+	/**
+	 * Create a monitor that reads the ends of partitions through its own consumer factory.
+	 * @param client the client name
+	 * @param settings the client's lag settings
+	 * @param groups the groups to watch, asked at every refresh
+	 * @param adminConfigs the admin configuration of the client, asked when the admin is
+	 * first needed
+	 * @param adminFactory creates the admin
+	 * @param clientIdBase the start of the admin's {@code client.id}
+	 * @param isolationLevel the isolation level of the client's consumers
+	 * @param readerFactory creates the consumer that reads the few offsets at the end of a
+	 * partition a group seems stuck before (the test seam: a {@code KafkaConsumer} otherwise)
+	 */
+	AdminConsumerLagMonitor(String client, LagProperties settings, Supplier<Map<String, WatchedGroup>> groups,
+			Supplier<Map<String, Object>> adminConfigs, Function<Map<String, Object>, Admin> adminFactory,
+			String clientIdBase, Supplier<IsolationLevel> isolationLevel,
+			Function<Map<String, Object>, org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> readerFactory) {
 		this.client = client;
 		this.settings = settings;
 		this.groups = groups;
@@ -128,6 +165,8 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 		this.clientIdBase = clientIdBase;
 		this.isolationLevel = isolationLevel;
 		this.calculator = new LagCalculator(settings.getWindow(), settings.getLaggingThreshold());
+		this.tails = new UnreadableTails(() -> UnreadableTails.readerConfigs(this.adminConfigs.get(),
+				resolvedIsolationLevel(), this.adminClientId + "-tail"), readerFactory);
 		this.snapshot = LagSnapshot.empty(client);
 	}
 
@@ -160,6 +199,7 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 		LagSnapshot next;
 		try {
 			next = fetch();
+			this.read = true;
 			if (this.failing) {
 				this.failing = false;
 				logger.info("Consumer lag of Kafka client '{}' is read again", this.client);
@@ -176,7 +216,13 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 			String error = describe(ex);
 			LagSnapshot last = this.snapshot;
 			next = new LagSnapshot(this.client, last.refreshedAt(), true, error, last.groups());
-			if (!this.failing) {
+			if (!this.read && !this.startupFailureSeen && expected(ex)) {
+				this.startupFailureSeen = true;
+				logger.info("Consumer lag of Kafka client '{}' not read yet: {}. The monitor retries every {} ms "
+						+ "and warns if the next refresh fails too", this.client, error,
+						this.settings.getInterval().toMillis());
+			}
+			else if (!this.failing) {
 				this.failing = true;
 				// The broker's side of things needs the message only; anything else, the trace.
 				Object[] arguments = { this.client, error, this.settings.getInterval().toMillis(),
@@ -215,6 +261,7 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 		synchronized (this.lifecycleMonitor) {
 			this.closed = false;
 		}
+		this.tails.open();
 	}
 
 	/**
@@ -231,6 +278,7 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 			this.admin = null;
 			this.adminClientId = null;
 		}
+		this.tails.close();
 		if (toClose != null) {
 			try {
 				toClose.close(Duration.ZERO);
@@ -314,8 +362,11 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 		Map<TopicPartition, Long> earliestOffsets = uncommitted.isEmpty() ? Map.of()
 				: offsets(admin, uncommitted, OffsetSpec.earliest(), deadline, "earliest offsets");
 
+		Map<String, Map<TopicPartition, Long>> consumerGroupPositions = new HashMap<>(committed);
+		consumerGroupPositions.keySet().retainAll(consumerGroups);
+		Map<TopicPartition, Long> unreadableFrom = this.tails.update(consumerGroupPositions, endOffsets, deadline);
 		List<GroupLag> lags = this.calculator.update(sampleTime, groupPartitions, committed, endOffsets,
-				earliestOffsets);
+				earliestOffsets, unreadableFrom);
 		String error = groupErrors.isEmpty() ? null : "Some groups could not be read: " + groupErrors;
 		return new LagSnapshot(this.client, Instant.ofEpochMilli(sampleTime), false, error, List.copyOf(lags));
 	}

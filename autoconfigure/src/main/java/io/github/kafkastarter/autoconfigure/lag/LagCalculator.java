@@ -48,11 +48,14 @@ final class LagCalculator {
 	 * @param committed each group's committed offsets
 	 * @param endOffsets the end offset of every partition
 	 * @param earliestOffsets the earliest offset of the partitions some group has no commit on
+	 * @param unreadableFrom per partition, the offset from which nothing a group could read
+	 * remains up to the end offset (transaction markers, aborted records): a group at or past
+	 * it has no lag
 	 * @return the lag of each group
 	 */
 	List<GroupLag> update(long time, Map<String, @Nullable SortedSet<TopicPartition>> groups,
 			Map<String, Map<TopicPartition, Long>> committed, Map<TopicPartition, Long> endOffsets,
-			Map<TopicPartition, Long> earliestOffsets) {
+			Map<TopicPartition, Long> earliestOffsets, Map<TopicPartition, Long> unreadableFrom) {
 		Map<TopicPartition, Long> oldestNeeded = new HashMap<>();
 		Set<GroupPartition> watched = new HashSet<>();
 		for (Map.Entry<TopicPartition, Long> end : endOffsets.entrySet()) {
@@ -81,6 +84,11 @@ final class LagCalculator {
 				Long position = (commit != null) ? commit : earliestOffsets.get(partition);
 				if (end == null || position == null) {
 					continue;
+				}
+				Long unreadable = unreadableFrom.get(partition);
+				if (unreadable != null && position >= unreadable) {
+					// Consumed all it can: what is left is not for it to read.
+					position = Math.max(position, end);
 				}
 				long lag = Math.max(0, end - position);
 				long ageMillis = (lag == 0) ? 0 : this.histories.get(partition).ageOf(position, time);

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * never committed on this partition; for a share group, its position: the end offset minus
  * the records not yet acknowledged, as the broker counts them
  * @param offsetLag end offset minus committed offset; without a commit, end offset minus
- * the partition's earliest offset
+ * the partition's earliest offset; 0 when all that lies between is transaction markers or
+ * records of aborted transactions, which the group never gets
  * @param fromEarliest whether {@code offsetLag} counts from the earliest offset because
  * the group has no commit on this partition
  * @param timeLagSeconds how old the oldest unconsumed record is, in seconds, estimated

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -48,27 +49,64 @@ final class PriorityGovernor {
 	// progress, or the turn would be lost to a slow fetch.
 	private final Map<String, Double> consumedAtTurn = new HashMap<>();
 
-	private boolean heldForFirstAssignment;
-
-	private boolean assignedSinceHold;
-
 	private final Set<TopicPartition> staleRequests = new HashSet<>();
 
-	PriorityGovernor(MessageListenerContainer container, PriorityListenerSettings settings) {
+	private final Function<List<String>, Map<String, Integer>> partitionCounts;
+
+	private volatile @Nullable Map<String, Integer> lowerRankedPartitions;
+
+	/**
+	 * Create a governor.
+	 * @param container the listener's container
+	 * @param settings the listener's ranking
+	 * @param partitionCounts the number of partitions of each of some topics (those it
+	 * cannot tell left out)
+	 */
+	PriorityGovernor(MessageListenerContainer container, PriorityListenerSettings settings,
+			Function<List<String>, Map<String, Integer>> partitionCounts) {
 		this.container = container;
 		this.ranked = List.copyOf(settings.getTopics());
 		this.maxPauseNanos = settings.getMaxPause().toNanos();
 		this.resumeForNanos = settings.getResumeFor().toNanos();
+		this.partitionCounts = partitionCounts;
 	}
 
 	/**
-	 * Holds the container paused until its first assignment, so that its very first poll
-	 * cannot hand out records of a lower-ranked topic: pausing a partition only takes
-	 * effect from the poll after the one that assigned it.
+	 * Asks one consumer of the container, before its first poll, to hold every partition of
+	 * the topics below the highest-ranked one. The container then pauses such a partition
+	 * the moment it is assigned, inside the poll that assigns it, so that this poll cannot
+	 * hand out its records (a pause asked for on assignment only takes effect from the next
+	 * poll); the next check resumes those that may run. Pausing the whole container instead
+	 * would have Kafka resume it on assignment, and the container pause it again, with a
+	 * warning at every start.
+	 * @param consumer the container of one consumer (a child of the listener's container)
 	 */
-	synchronized void holdUntilAssigned() {
-		this.heldForFirstAssignment = true;
-		this.container.pause();
+	void consumerStarting(MessageListenerContainer consumer) {
+		// Asked of the broker outside the lock, which the checks need meanwhile.
+		Map<String, Integer> partitions = lowerRankedPartitions();
+		synchronized (this) {
+			// Not counted as waiting before they are assigned: max-pause starts on assignment.
+			partitions.forEach((topic, count) -> {
+				for (int partition = 0; partition < count; partition++) {
+					TopicPartition topicPartition = new TopicPartition(topic, partition);
+					consumer.pausePartition(topicPartition);
+					this.pausedByUs.add(topicPartition);
+				}
+			});
+		}
+	}
+
+	// The consumers of one container may start at once: at worst they both ask.
+	private Map<String, Integer> lowerRankedPartitions() {
+		Map<String, Integer> partitions = this.lowerRankedPartitions;
+		if (partitions == null) {
+			partitions = this.partitionCounts.apply(this.ranked.subList(1, this.ranked.size()));
+			if (!partitions.isEmpty()) {
+				// Partitions added later are paused on assignment, from the next poll on.
+				this.lowerRankedPartitions = partitions;
+			}
+		}
+		return partitions;
 	}
 
 	/**
@@ -78,9 +116,6 @@ final class PriorityGovernor {
 	 */
 	synchronized void assigned(Collection<TopicPartition> partitions) {
 		pauseLowerRanked(partitions);
-		// The hold is released by the next check, off the consumer thread: resuming wakes the
-		// consumer, which is in the middle of its rebalance here.
-		this.assignedSinceHold = true;
 	}
 
 	private void pauseLowerRanked(Collection<TopicPartition> partitions) {
@@ -119,10 +154,6 @@ final class PriorityGovernor {
 	synchronized void check() {
 		if (!this.container.isRunning()) {
 			return;
-		}
-		if (this.heldForFirstAssignment && this.assignedSinceHold) {
-			this.heldForFirstAssignment = false;
-			this.container.resume();
 		}
 		this.staleRequests.forEach(this.container::resumePartition);
 		this.staleRequests.clear();

@@ -1,7 +1,10 @@
 package io.github.kafkastarter.autoconfigure.priority;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,16 +20,20 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.context.ApplicationListener;
 import org.springframework.core.Ordered;
+import org.springframework.kafka.event.ConsumerStartingEvent;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
  * Gives the listener containers of ranked listeners
  * ({@code kafka.starter.priority.listeners.<id>.topics}) a {@link PriorityGovernor}, checked
- * on a short timer.
+ * on a short timer, and tells it when one of their consumers starts.
  */
-final class PriorityListenerCustomizer implements KafkaClientCustomizer, Ordered, DisposableBean {
+final class PriorityListenerCustomizer
+		implements KafkaClientCustomizer, Ordered, DisposableBean, ApplicationListener<ConsumerStartingEvent> {
 
 	private static final Logger logger = LoggerFactory.getLogger(PriorityListenerCustomizer.class);
 
@@ -35,6 +42,8 @@ final class PriorityListenerCustomizer implements KafkaClientCustomizer, Ordered
 	private final Binder binder;
 
 	private final ScheduledExecutorService checker;
+
+	private final Map<MessageListenerContainer, PriorityGovernor> governors = new ConcurrentHashMap<>();
 
 	PriorityListenerCustomizer(Binder binder) {
 		this.binder = binder;
@@ -58,8 +67,9 @@ final class PriorityListenerCustomizer implements KafkaClientCustomizer, Ordered
 			return;
 		}
 		check(listenerId, settings, container.getContainerProperties());
-		PriorityGovernor governor = new PriorityGovernor(container, settings);
-		governor.holdUntilAssigned();
+		PriorityGovernor governor = new PriorityGovernor(container, settings,
+				(topics) -> partitionCounts(client, topics));
+		this.governors.put(container, governor);
 		ContainerProperties properties = container.getContainerProperties();
 		properties.setConsumerRebalanceListener(
 				new PriorityRebalanceListener(properties.getConsumerRebalanceListener(), governor));
@@ -74,6 +84,35 @@ final class PriorityListenerCustomizer implements KafkaClientCustomizer, Ordered
 		}, interval, interval, TimeUnit.MILLISECONDS);
 		logger.info("Listener '{}' of client '{}' reads its topics by priority: {}", listenerId, client.name(),
 				settings.getTopics());
+	}
+
+	/**
+	 * A consumer of a ranked listener is about to poll for the first time: its governor
+	 * holds the lower-ranked partitions from the start.
+	 * @param event the event, on the consumer's thread
+	 */
+	@Override
+	public void onApplicationEvent(ConsumerStartingEvent event) {
+		PriorityGovernor governor = this.governors.get(event.getContainer(MessageListenerContainer.class));
+		if (governor != null) {
+			governor.consumerStarting(event.getSource(MessageListenerContainer.class));
+		}
+	}
+
+	private static Map<String, Integer> partitionCounts(KafkaClient client, List<String> topics) {
+		try {
+			Map<String, Integer> counts = new HashMap<>();
+			client.admin()
+				.describeTopics(topics.toArray(String[]::new))
+				.forEach((topic, description) -> counts.put(topic, description.partitions().size()));
+			return counts;
+		}
+		catch (RuntimeException ex) {
+			// A topic that does not exist yet, say: its partitions are paused on assignment,
+			// from the poll after the one that assigns them.
+			logger.debug("Could not read the partitions of {} of client '{}'", topics, client.name(), ex);
+			return Map.of();
+		}
 	}
 
 	private @Nullable PriorityListenerSettings settings(String listenerId) {

@@ -5,6 +5,7 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
@@ -25,6 +26,7 @@ public final class PriorityTopicsAutoConfiguration {
 	// application is the one a lookup by type finds; all of them are applied.
 	@Bean
 	@Fallback
+	@ConditionalOnMissingBean(name = "kafkaStarterPriorityListenerCustomizer")
 	KafkaClientCustomizer kafkaStarterPriorityListenerCustomizer(Environment environment) {
 		return new PriorityListenerCustomizer(Binder.get(environment));
 	}

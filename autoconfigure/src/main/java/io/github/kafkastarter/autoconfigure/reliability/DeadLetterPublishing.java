@@ -79,7 +79,8 @@ final class DeadLetterPublishing implements AutoCloseable {
 
 	/**
 	 * The template dead letters are sent with: byte arrays in, byte arrays out, over the
-	 * client's producer settings (its profile included), never transactional.
+	 * client's producer settings (its profile included), never transactional, without
+	 * linger.
 	 * @return the template
 	 */
 	synchronized KafkaTemplate<byte[], byte[]> template() {
@@ -90,6 +91,9 @@ final class DeadLetterPublishing implements AutoCloseable {
 			configs.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
 			configs.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
 			suffixClientId(configs, ProducerConfig.CLIENT_ID_CONFIG, "-dlt");
+			// Each dead letter is awaited before the consumer moves on: a linger would only
+			// add its whole length to every one.
+			configs.put(ProducerConfig.LINGER_MS_CONFIG, 0);
 			DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(configs,
 					new ByteArraySerializer(), new ByteArraySerializer());
 			this.producerFactory = factory;

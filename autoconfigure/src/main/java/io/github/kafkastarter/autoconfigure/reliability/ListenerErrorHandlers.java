@@ -49,7 +49,8 @@ public class ListenerErrorHandlers implements DisposableBean {
 	 * dead-letter topic at once, a {@link RetryLaterException} is delivered again for as
 	 * long as it takes. Works for record listeners and for batch listeners (a
 	 * {@code BatchListenerFailedException} names the failed record; any other exception
-	 * retries the whole batch, then dead-letters its records one by one).
+	 * retries the whole batch, then dead-letters its records one by one). The records
+	 * behind a failed one are delivered again from memory, never fetched again.
 	 * @param client the listener's client
 	 * @param listenerId the listener id, or {@code null}
 	 * @return a new error handler (each container takes its own)
@@ -84,6 +85,13 @@ public class ListenerErrorHandlers implements DisposableBean {
 		// A delivery that will be retried is not an error yet; the recoverer reports the
 		// record that is given up.
 		handler.setLogLevel(KafkaException.Level.WARN);
+		// The records behind a failed one stay in the container instead of being fetched
+		// again after a seek: the same at-least-once delivery (nothing is committed past a
+		// record before it is processed or dead-lettered), but a record recovered on its
+		// first delivery (one that cannot be deserialized, or is not retryable) costs no
+		// round trip. A seek drops what the consumer fetched and makes it wait, up to
+		// fetch.max.wait.ms, for the fetch it already had in flight, for every poison pill.
+		handler.setSeekAfterError(false);
 		return handler;
 	}
 

@@ -79,6 +79,7 @@ final class ShareFactories {
 			public ShareKafkaMessageListenerContainer<Object, Object> createListenerContainer(
 					KafkaListenerEndpoint endpoint) {
 				ShareKafkaMessageListenerContainer<Object, Object> container = super.createListenerContainer(endpoint);
+				ExplicitShareListeners.adapt(container, endpoint);
 				if (containers != null) {
 					containers.shareContainerCreated(client, container);
 				}

@@ -1,12 +1,23 @@
 package io.github.kafkastarter.autoconfigure.health;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitor;
+import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
+import io.github.kafkastarter.autoconfigure.lag.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagStatus;
+import io.github.kafkastarter.autoconfigure.lag.PartitionLag;
 import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -18,11 +29,14 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The real lag monitor drives readiness: a listener paused on a backlog becomes STALLED and
- * takes the application out of service, while liveness stays up; resumed, it is back.
+ * takes the application out of service, while liveness stays up; resumed, it is back. A
+ * read_committed listener that consumed everything of a transactional topic is caught up,
+ * although its commits stop short of the transaction markers.
  */
 class LagHealthIntegrationTests {
 
@@ -67,10 +81,79 @@ class LagHealthIntegrationTests {
 			});
 	}
 
+	@Test
+	void aReadCommittedGroupThatConsumedEveryCommittedRecordHasNoLagAndIsReady() throws Exception {
+		String topic = "lag-tx-" + UUID.randomUUID();
+		String servers = TestBrokers.shared().getBrokersAsString();
+		Records.createTopic(servers, topic, 2);
+		// Partition 0 ends with a commit marker; partition 1 with an aborted transaction: its
+		// records and its abort marker, none of which a read_committed consumer ever gets.
+		try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers, ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+						topic),
+				new StringSerializer(), new StringSerializer())) {
+			producer.initTransactions();
+			producer.beginTransaction();
+			for (int i = 0; i < 5; i++) {
+				producer.send(new ProducerRecord<>(topic, 0, "k" + i, "committed"));
+				producer.send(new ProducerRecord<>(topic, 1, "k" + i, "committed"));
+			}
+			producer.commitTransaction();
+			producer.beginTransaction();
+			for (int i = 0; i < 3; i++) {
+				producer.send(new ProducerRecord<>(topic, 1, "k" + i, "aborted"));
+			}
+			producer.flush();
+			producer.abortTransaction();
+		}
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
+					KafkaClientsAutoConfiguration.class, ConsumerLagAutoConfiguration.class,
+					KafkaHealthAutoConfiguration.class))
+			.withConfiguration(KafkaHealthAutoConfigurationTests.HEALTH)
+			.withUserConfiguration(Listener.class)
+			.withPropertyValues(TestBrokers.sharedServersProperty(), "spring.kafka.consumer.auto-offset-reset=earliest",
+					"spring.kafka.consumer.isolation-level=read-committed", "spring.kafka.consumer.group-id=" + topic,
+					"test.topic=" + topic, "kafka.starter.lag.interval=300ms", "kafka.starter.lag.window=3")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Listener listener = context.getBean(Listener.class);
+				await().atMost(Duration.ofSeconds(60)).until(() -> listener.received.get() == 10);
+				ConsumerLagMonitor monitor = context.getBean(ConsumerLagMonitors.class).forClient("default").orElseThrow();
+				// Committed: 5 on both partitions, where the ends are 6 (a marker) and 10.
+				await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(group(monitor, topic))
+					.satisfies((group) -> assertThat(group.partitions()).extracting(PartitionLag::committedOffset,
+							PartitionLag::endOffset)
+						.containsExactly(tuple(5L, 6L), tuple(5L, 10L))));
+				// Fully caught up, and stays so across more than a window of refreshes.
+				await().atMost(Duration.ofSeconds(60))
+					.during(Duration.ofSeconds(2))
+					.untilAsserted(() -> {
+						GroupLag group = group(monitor, topic);
+						assertThat(group.offsetLag()).isZero();
+						assertThat(group.timeLagSeconds()).isZero();
+						assertThat(group.status()).isEqualTo(LagStatus.OK);
+						assertThat(LagHealthTests.status(context, "readiness")).isEqualTo(Status.UP);
+					});
+			});
+	}
+
+	private static GroupLag group(ConsumerLagMonitor monitor, String groupId) {
+		return monitor.snapshot()
+			.groups()
+			.stream()
+			.filter((group) -> group.groupId().equals(groupId))
+			.findFirst()
+			.orElseThrow();
+	}
+
 	static class Listener {
+
+		final AtomicInteger received = new AtomicInteger();
 
 		@KafkaListener(id = "lag-health", topics = "${test.topic}", idIsGroup = false)
 		void onRecord(String value) {
+			this.received.incrementAndGet();
 		}
 
 	}

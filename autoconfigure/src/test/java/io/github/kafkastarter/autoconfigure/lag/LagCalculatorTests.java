@@ -25,9 +25,9 @@ class LagCalculatorTests {
 		LagCalculator calculator = new LagCalculator(2, 0);
 		Map<String, SortedSet<TopicPartition>> groups = Map.of("billing", partitions(P0, P1));
 		calculator.update(1_000, new LinkedHashMap<>(groups), Map.of("billing", Map.of(P0, 10L)),
-				Map.of(P0, 10L, P1, 5L), Map.of(P1, 0L));
+				Map.of(P0, 10L, P1, 5L), Map.of(P1, 0L), Map.of());
 		List<GroupLag> lags = calculator.update(11_000, new LinkedHashMap<>(groups), Map.of("billing", Map.of(P0, 10L)),
-				Map.of(P0, 20L, P1, 5L), Map.of(P1, 0L));
+				Map.of(P0, 20L, P1, 5L), Map.of(P1, 0L), Map.of());
 		GroupLag billing = lags.get(0);
 		assertThat(billing.partitions()).containsExactly(
 				// Offset 10 came early in the last interval; all of the window's arrivals.
@@ -40,12 +40,35 @@ class LagCalculatorTests {
 	}
 
 	@Test
+	void aGroupWithNothingLeftItCouldReadHasNoLagWhileOneBeforeItsLastRecordHas() {
+		LagCalculator calculator = new LagCalculator(2, 0);
+		Map<String, SortedSet<TopicPartition>> groups = new LinkedHashMap<>();
+		groups.put("caught-up", partitions(P0));
+		groups.put("behind", partitions(P0));
+		Map<String, Map<TopicPartition, Long>> committed = Map.of("caught-up", Map.of(P0, 10L), "behind",
+				Map.of(P0, 8L));
+		// Offset 10 is the commit marker of the transaction that wrote offsets up to 9.
+		List<GroupLag> lags = null;
+		for (long time = 1_000; time <= 3_000; time += 1_000) {
+			lags = calculator.update(time, new LinkedHashMap<>(groups), committed, Map.of(P0, 11L), Map.of(),
+					Map.of(P0, 10L));
+		}
+		assertThat(lags.get(0).partitions())
+			.containsExactly(new PartitionLag("orders", 0, 11, 10L, 0, false, 0.0, LagStatus.OK));
+		assertThat(lags.get(0).status()).isEqualTo(LagStatus.OK);
+		assertThat(lags.get(1).partitions()).singleElement().satisfies((partition) -> {
+			assertThat(partition.offsetLag()).isEqualTo(3);
+			assertThat(partition.status()).isEqualTo(LagStatus.STALLED);
+		});
+	}
+
+	@Test
 	void aGroupThatCouldNotBeReadIsUnknownAndAGroupWithoutPartitionsToo() {
 		LagCalculator calculator = new LagCalculator(2, 0);
 		Map<String, SortedSet<TopicPartition>> groups = new LinkedHashMap<>();
 		groups.put("forbidden", null);
 		groups.put("empty", partitions());
-		assertThat(calculator.update(1_000, groups, Map.of("empty", Map.of()), Map.of(), Map.of()))
+		assertThat(calculator.update(1_000, groups, Map.of("empty", Map.of()), Map.of(), Map.of(), Map.of()))
 			.containsExactly(new GroupLag("forbidden", LagStatus.UNKNOWN, 0, 0, List.of()),
 					new GroupLag("empty", LagStatus.UNKNOWN, 0, 0, List.of()));
 	}
@@ -56,11 +79,11 @@ class LagCalculatorTests {
 		Map<String, SortedSet<TopicPartition>> both = Map.of("billing", partitions(P0, P1));
 		for (int i = 0; i < 5; i++) {
 			calculator.update(i * 1_000L, new LinkedHashMap<>(both), Map.of("billing", Map.of(P0, 0L, P1, 0L)),
-					Map.of(P0, i * 10L, P1, i * 10L), Map.of());
+					Map.of(P0, i * 10L, P1, i * 10L), Map.of(), Map.of());
 		}
 		int withBoth = calculator.historySamples();
 		calculator.update(5_000, new LinkedHashMap<>(Map.of("billing", partitions(P0))),
-				Map.of("billing", Map.of(P0, 0L)), Map.of(P0, 50L), Map.of());
+				Map.of("billing", Map.of(P0, 0L)), Map.of(P0, 50L), Map.of(), Map.of());
 		assertThat(calculator.historySamples()).isLessThan(withBoth);
 		calculator.clear();
 		assertThat(calculator.historySamples()).isZero();

@@ -12,10 +12,13 @@ import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.kafka.annotation.KafkaListener;
 
@@ -25,6 +28,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * A listener ranking three topics, on a real broker.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class PriorityTopicsIntegrationTests {
 
 	static final String SERVERS = TestBrokers.shared().getBrokersAsString();
@@ -39,7 +43,7 @@ class PriorityTopicsIntegrationTests {
 				"spring.kafka.consumer.max-poll-records=" + MAX_POLL_RECORDS);
 
 	@Test
-	void urgentRecordsGoFirstAndTheLowestTopicStillProgressesWithinTheMaximumPause() {
+	void urgentRecordsGoFirstAndTheLowestTopicStillProgressesWithinTheMaximumPause(CapturedOutput output) {
 		String suffix = UUID.randomUUID().toString();
 		String urgent = "urgent-" + suffix;
 		String normal = "normal-" + suffix;
@@ -75,6 +79,12 @@ class PriorityTopicsIntegrationTests {
 				System.out.printf("priority: last urgent at #%d, normal before it=%d, bulk before it=%d, "
 						+ "first bulk at #%d (%.1fs), last normal at #%d%n", lastUrgent, normalBeforeLastUrgent,
 						bulkBeforeLastUrgent, firstBulk, firstBulkAfterSeconds, lastNormal);
+				// The very first poll held urgent records only: the lower topics were paused
+				// within the poll that assigned them.
+				assertThat(seen.subList(0, MAX_POLL_RECORDS)).allSatisfy((s) -> assertThat(s.topic).isEqualTo(urgent));
+				// Held by partition, not by pausing the whole consumer, which Kafka resumes on
+				// assignment (and Spring Kafka warns about).
+				assertThat(output).doesNotContain("Paused consumer resumed by Kafka due to rebalance");
 				// Nothing below urgent ran ahead of it, beyond what one poll already held.
 				assertThat(normalBeforeLastUrgent).isLessThanOrEqualTo(MAX_POLL_RECORDS);
 				assertThat(bulkBeforeLastUrgent).isLessThanOrEqualTo(MAX_POLL_RECORDS);

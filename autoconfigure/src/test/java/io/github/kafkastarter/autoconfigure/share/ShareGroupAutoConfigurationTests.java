@@ -11,10 +11,15 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.kafka.config.KafkaListenerContainerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.ShareKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ShareConsumerFactory;
+import org.springframework.kafka.listener.AcknowledgingShareConsumerAwareMessageListener;
 import org.springframework.kafka.listener.ContainerProperties.ShareAckMode;
+import org.springframework.kafka.listener.MessageListener;
 import org.springframework.kafka.listener.ShareConsumerRecordRecoverer;
+import org.springframework.kafka.support.ShareAcknowledgment;
 import org.springframework.test.util.ReflectionTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,6 +84,27 @@ class ShareGroupAutoConfigurationTests {
 	}
 
 	@Test
+	void aListenerThatCannotUseAnAcknowledgmentGetsAPlainListenerInExplicitMode() {
+		this.runner.withUserConfiguration(ExplicitListeners.class).run((context) -> {
+			KafkaListenerEndpointRegistry registry = context.getBean(KafkaListenerEndpointRegistry.class);
+			// The container warns at start for an acknowledging listener in EXPLICIT mode.
+			assertThat(registry.getListenerContainer("explicit-plain").getContainerProperties().getMessageListener())
+				.isInstanceOf(MessageListener.class)
+				.isNotInstanceOf(AcknowledgingShareConsumerAwareMessageListener.class);
+			// Declares an acknowledgment it will not get: the warning says so.
+			assertThat(registry.getListenerContainer("explicit-acknowledging")
+				.getContainerProperties()
+				.getMessageListener()).isInstanceOf(AcknowledgingShareConsumerAwareMessageListener.class);
+		});
+		this.runner.withUserConfiguration(ExplicitListeners.class)
+			.withPropertyValues("kafka.starter.share.acknowledgement-mode=manual")
+			.run((context) -> assertThat(context.getBean(KafkaListenerEndpointRegistry.class)
+				.getListenerContainer("explicit-plain")
+				.getContainerProperties()
+				.getMessageListener()).isInstanceOf(AcknowledgingShareConsumerAwareMessageListener.class));
+	}
+
+	@Test
 	void shareSupportCanBeSwitchedOffForAllClientsOrOne() {
 		this.runner
 			.withPropertyValues("kafka.starter.clients.jobs.share.enabled=false",
@@ -97,6 +123,20 @@ class ShareGroupAutoConfigurationTests {
 
 		@Autowired
 		ShareKafkaListenerContainerFactory<?, ?> shareFactory;
+
+	}
+
+	static class ExplicitListeners {
+
+		@KafkaListener(id = "explicit-plain", topics = "jobs", groupId = "jobs", autoStartup = "false",
+				containerFactory = "shareKafkaListenerContainerFactory")
+		void plain(String job) {
+		}
+
+		@KafkaListener(id = "explicit-acknowledging", topics = "jobs", groupId = "jobs", autoStartup = "false",
+				containerFactory = "shareKafkaListenerContainerFactory")
+		void acknowledging(String job, ShareAcknowledgment acknowledgment) {
+		}
 
 	}
 

@@ -15,10 +15,13 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.kafka.annotation.KafkaListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,12 +30,14 @@ import static org.awaitility.Awaitility.await;
 /**
  * Share-group listeners from properties alone, on a real broker.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ShareGroupIntegrationTests {
 
 	static final String SERVERS = TestBrokers.shared().getBrokersAsString();
 
 	@Test
-	void twoListenersOfOneShareGroupShareOnePartitionAndAFailingRecordIsRedeliveredUpToTheLimit() {
+	void twoListenersOfOneShareGroupShareOnePartitionAndAFailingRecordIsRedeliveredUpToTheLimit(
+			CapturedOutput output) {
 		String topic = "share-" + UUID.randomUUID();
 		Records.createTopic(SERVERS, topic, 1);
 		new ApplicationContextRunner()
@@ -68,6 +73,8 @@ class ShareGroupIntegrationTests {
 						.getListenerContainer("share-a"))).contains("default");
 				assertThat(workers.byWorker.get("a").get()).as("records received by worker a").isPositive();
 				assertThat(workers.byWorker.get("b").get()).as("records received by worker b").isPositive();
+				// Nothing to warn about: the listener methods take no acknowledgment.
+				assertThat(output).doesNotContain("ShareAckMode.EXPLICIT is active");
 				System.out.printf("share: worker a=%d, worker b=%d, poison deliveries=%d%n",
 						workers.byWorker.get("a").get(), workers.byWorker.get("b").get(),
 						workers.poisonDeliveries.get());

@@ -9,13 +9,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Runs the starter's lag monitor refresh by hand and counts what it asks of the broker:
- * Admin API calls, and the network requests the admin client sends for them. Lives in the
+ * Admin API calls, and the network requests the admin client sends for them (and the
+ * monitor's consumer, when it reads the last offsets of a partition). Lives in the
  * monitor's package (on the benchmark's classpath only) to reach its test seam.
  */
 public final class LagRefreshProbe implements AutoCloseable {
@@ -25,6 +29,8 @@ public final class LagRefreshProbe implements AutoCloseable {
 	private final AdminConsumerLagMonitor monitor;
 
 	private volatile Admin admin;
+
+	private volatile Consumer<byte[], byte[]> reader;
 
 	/**
 	 * A probe watching groups that subscribe to topics.
@@ -38,7 +44,7 @@ public final class LagRefreshProbe implements AutoCloseable {
 		settings.setTimeout(java.time.Duration.ofSeconds(60));
 		this.monitor = new AdminConsumerLagMonitor("default", settings, () -> groups,
 				() -> Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), this::countingAdmin,
-				"lag-refresh-benchmark", () -> IsolationLevel.READ_UNCOMMITTED);
+				"lag-refresh-benchmark", () -> IsolationLevel.READ_UNCOMMITTED, this::reader);
 	}
 
 	/**
@@ -57,20 +63,37 @@ public final class LagRefreshProbe implements AutoCloseable {
 				snapshot.groups().size(), partitions, snapshot.stale() ? snapshot.lastError() : null);
 	}
 
+	// What the admin sent, and the consumer that reads the ends of partitions where a group
+	// seems stuck just short of the end (when it reads at all).
 	private double networkRequests() {
-		Admin admin = this.admin;
-		if (admin == null) {
-			return 0;
-		}
 		double total = 0;
-		for (Map.Entry<MetricName, ? extends Metric> metric : admin.metrics().entrySet()) {
-			if (metric.getKey().name().equals("request-total")
-					&& metric.getKey().group().equals("admin-client-metrics")
+		Admin admin = this.admin;
+		if (admin != null) {
+			total += requests(admin.metrics(), "admin-client-metrics");
+		}
+		Consumer<byte[], byte[]> reader = this.reader;
+		if (reader != null) {
+			total += requests(reader.metrics(), "consumer-metrics");
+		}
+		return total;
+	}
+
+	private static double requests(Map<MetricName, ? extends Metric> metrics, String group) {
+		double total = 0;
+		for (Map.Entry<MetricName, ? extends Metric> metric : metrics.entrySet()) {
+			if (metric.getKey().name().equals("request-total") && metric.getKey().group().equals(group)
 					&& metric.getValue().metricValue() instanceof Number value) {
 				total += value.doubleValue();
 			}
 		}
 		return total;
+	}
+
+	private Consumer<byte[], byte[]> reader(Map<String, Object> configs) {
+		Consumer<byte[], byte[]> reader = new KafkaConsumer<>(configs, new ByteArrayDeserializer(),
+				new ByteArrayDeserializer());
+		this.reader = reader;
+		return reader;
 	}
 
 	private Admin countingAdmin(Map<String, Object> configs) {
@@ -99,7 +122,8 @@ public final class LagRefreshProbe implements AutoCloseable {
 	 * One refresh.
 	 *
 	 * @param adminCalls Admin API calls
-	 * @param networkRequests requests the admin client sent (lookups included)
+	 * @param networkRequests requests the admin client sent (lookups included), and the
+	 * consumer that reads the ends of partitions, if it read
 	 * @param nanos how long it took
 	 * @param groups groups in the snapshot
 	 * @param partitions group partitions in the snapshot
