@@ -21,6 +21,7 @@ import org.springframework.kafka.listener.BatchMessageListener;
 import org.springframework.kafka.listener.CompositeBatchInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.util.StringUtils;
 
@@ -67,7 +68,14 @@ final class ListenerReliabilityCustomizer implements KafkaClientCustomizer, Orde
 		ContainerProperties properties = container.getContainerProperties();
 		if (container.getCommonErrorHandler() == null && settings.errorHandling()) {
 			checkDeadLetterTopic(settings, container);
-			container.setCommonErrorHandler(this.errorHandlers.errorHandler(client, settings));
+			DefaultErrorHandler errorHandler = this.errorHandlers.errorHandler(client, settings);
+			if (properties.getKafkaAwareTransactionManager() != null || properties.getTransactionManager() != null) {
+				// In a transaction the records behind a failed one must be delivered again
+				// in a new one: retried in memory, the failed attempt's output would be
+				// committed with the retry's.
+				errorHandler.setSeekAfterError(true);
+			}
+			container.setCommonErrorHandler(errorHandler);
 			if (settings.poisonPillSafety() && properties.getMessageListener() instanceof BatchMessageListener<?, ?>) {
 				BatchInterceptor existing = container.getBatchInterceptor();
 				BatchInterceptor poisonPills = new PoisonPillBatchInterceptor<>(

@@ -64,7 +64,6 @@ class ParallelListenerErrorHealthIntegrationTests {
 				System.out.printf("Error at offset 300: committed %d, %d records processed%n", committed,
 						listener.processed.size());
 				assertThat(committed).as("committed offset").isLessThanOrEqualTo(300);
-				assertThat(listener.processed).as("records before the failed one").hasSizeGreaterThanOrEqualTo(250);
 			});
 	}
 
