@@ -77,7 +77,15 @@ class ParallelListenerFaultTests {
 				assertThat(context).hasNotFailed();
 				await().atMost(Duration.ofSeconds(60)).until(() -> first.processed.size() >= 3_000);
 				crashed.set(true);
+				// A commit sent just before the crash may still land (the listener commits
+				// asynchronously between polls): take the offsets once they stopped moving.
 				committedAtCrash[0] = Records.committed(SERVERS, topic);
+				await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+					Map<TopicPartition, Long> now = Records.committed(SERVERS, topic);
+					boolean stable = now.equals(committedAtCrash[0]);
+					committedAtCrash[0] = now;
+					return stable;
+				});
 			});
 		afterDeath.countDown();
 		Map<TopicPartition, Long> committed = Records.committed(SERVERS, topic);

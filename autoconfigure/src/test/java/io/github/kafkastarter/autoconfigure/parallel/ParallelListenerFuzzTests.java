@@ -259,8 +259,7 @@ class ParallelListenerFuzzTests {
 
 		void produce() {
 			Random pacing = new Random(this.seed ^ 0x5DEECE66DL);
-			try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-					Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SERVERS, ProducerConfig.LINGER_MS_CONFIG, 2),
+			try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Records.producerConfig(SERVERS),
 					new ByteArraySerializer(), new ByteArraySerializer())) {
 				for (int i = 0; i < RECORDS; i++) {
 					byte[] key = ("key-" + (i % KEYS)).getBytes(StandardCharsets.UTF_8);

@@ -349,7 +349,7 @@ class ParallelListenerGuaranteeTests {
 	}
 
 	private static KafkaProducer<byte[], byte[]> bytesProducer() {
-		return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SERVERS),
+		return new KafkaProducer<>(Records.producerConfig(SERVERS),
 				new ByteArraySerializer(), new ByteArraySerializer());
 	}
 

@@ -54,8 +54,7 @@ class ParallelListenerReliabilityTests {
 	void failingAndUnreadableRecordsOfAParallelListenerGoToTheDeadLetterTopicAndTheRestFlows() {
 		String topic = "parallel-dlt-" + UUID.randomUUID();
 		Records.createTopic(SERVERS, topic, 2);
-		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SERVERS), new ByteArraySerializer(),
+		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Records.producerConfig(SERVERS), new ByteArraySerializer(),
 				new ByteArraySerializer())) {
 			for (int i = 0; i < 500; i++) {
 				byte[] value = (i == 100) ? new byte[] { 1, 2, 3 } // not an int: cannot be deserialized
@@ -96,8 +95,7 @@ class ParallelListenerReliabilityTests {
 	void aDeduplicatedParallelListenerProcessesARecordSentTwiceOnce() {
 		String topic = "parallel-dedup-" + UUID.randomUUID();
 		Records.createTopic(SERVERS, topic, 2);
-		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SERVERS), new ByteArraySerializer(),
+		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Records.producerConfig(SERVERS), new ByteArraySerializer(),
 				new ByteArraySerializer())) {
 			for (int i = 0; i < 200; i++) {
 				// Every order sent twice with the same record id, as a retrying caller would.

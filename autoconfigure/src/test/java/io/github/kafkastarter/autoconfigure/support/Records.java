@@ -40,6 +40,20 @@ public final class Records {
 	}
 
 	/**
+	 * The configuration of a test producer: idempotent with one request in flight. On a
+	 * loaded machine a request can time out on the client after the broker appended it;
+	 * with several in flight the producer then retries a sequence the broker has already
+	 * passed and is refused (OUT_OF_ORDER_SEQUENCE_NUMBER) for ever. One at a time keeps
+	 * order and exactly-once writes without that trap.
+	 * @param servers the broker
+	 * @return the configuration
+	 */
+	public static Map<String, Object> producerConfig(String servers) {
+		return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers, ProducerConfig.LINGER_MS_CONFIG, 5,
+				ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1, ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
+	}
+
+	/**
 	 * Sends records keyed {@code key(i)} with value {@code i}, and waits for all of them.
 	 * @param servers the broker
 	 * @param topic the topic
@@ -47,8 +61,7 @@ public final class Records {
 	 * @param key the key of record i
 	 */
 	public static void send(String servers, String topic, int count, IntFunction<String> key) {
-		try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers, ProducerConfig.LINGER_MS_CONFIG, 5),
+		try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(servers),
 				new StringSerializer(), new StringSerializer())) {
 			for (int i = 0; i < count; i++) {
 				producer.send(new ProducerRecord<>(topic, key.apply(i), Integer.toString(i)));
