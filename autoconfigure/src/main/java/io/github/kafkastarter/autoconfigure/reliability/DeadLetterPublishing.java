@@ -53,6 +53,8 @@ final class DeadLetterPublishing implements AutoCloseable {
 
 	private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
+	private static final Duration LEADER_WAIT = Duration.ofSeconds(10);
+
 	private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
 	private final KafkaClient client;
@@ -136,6 +138,7 @@ final class DeadLetterPublishing implements AutoCloseable {
 						logger.info("Created dead-letter topic {} ({} partitions, replication {}) for topic {}",
 								deadLetterTopic, partitions, (replication > 0) ? replication : "broker default",
 								source);
+						awaitLeaders(admin, deadLetterTopic, partitions);
 					}
 					catch (ExecutionException ex) {
 						if (!(ex.getCause() instanceof TopicExistsException)) {
@@ -153,6 +156,25 @@ final class DeadLetterPublishing implements AutoCloseable {
 						+ "sending to it anyway", deadLetterTopic, source, this.client.name(), ex);
 			}
 		}
+	}
+
+	/**
+	 * Waits, briefly, until every partition of a topic just created has a leader: the
+	 * recoverer sends to the failed record's own partition only if the producer's metadata
+	 * already knows it, and otherwise lets the partitioner choose.
+	 */
+	private static void awaitLeaders(Admin admin, String topic, int partitions)
+			throws InterruptedException, TimeoutException, ExecutionException {
+		long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+		while (System.nanoTime() < deadline) {
+			TopicDescription description = describe(admin, List.of(topic)).get(topic);
+			if (description != null && description.partitions().size() >= partitions
+					&& description.partitions().stream().allMatch((partition) -> partition.leader() != null)) {
+				return;
+			}
+			Thread.sleep(20);
+		}
+		logger.debug("Dead-letter topic {} has partitions without a leader after {}", topic, LEADER_WAIT);
 	}
 
 	private static Map<String, TopicDescription> describe(Admin admin, List<String> topics)
