@@ -49,17 +49,21 @@ class ShareGroupIntegrationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				Workers workers = context.getBean(Workers.class);
-				// Both members join before the records come: on a loaded machine the first to
-				// join could otherwise take them all.
+				// Both members hold the partition before the records come: on a loaded machine
+				// the first to be assigned could otherwise take them all (joining is not enough,
+				// a member learns its assignment on a later heartbeat).
 				try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SERVERS))) {
 					await().atMost(Duration.ofSeconds(60))
 						.ignoreExceptions()
-						.until(() -> admin.describeShareGroups(List.of(topic))
-							.describedGroups()
-							.get(topic)
-							.get()
-							.members()
-							.size() == 2);
+						.until(() -> {
+							var members = admin.describeShareGroups(List.of(topic))
+								.describedGroups()
+								.get(topic)
+								.get()
+								.members();
+							return members.size() == 2 && members.stream()
+								.allMatch((member) -> !member.assignment().topicPartitions().isEmpty());
+						});
 				}
 				Records.send(SERVERS, topic, 2_000, (i) -> "key-" + i);
 				await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
