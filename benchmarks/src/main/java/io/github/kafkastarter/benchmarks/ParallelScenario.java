@@ -10,7 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,12 +23,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code parallel}: 4 partitions, 40,000 records over 10,000 keys, a handler that waits
+ * {@code parallel}: 4 partitions, 40,000 records over 10,000 keys (read from offset 0 in each round), a handler that waits
  * 2 ms (I/O-bound work). A plain listener with container concurrency 4 (bound by the
  * partitions: at most 2,000 records/s) against the parallel listener in KEY order at
  * concurrency 64 and 256 (limits: 32,000 and 128,000 records/s).
@@ -61,7 +63,7 @@ final class ParallelScenario implements Scenario {
 			KafkaListenerEndpointRegistry registry = app.getBean(KafkaListenerEndpointRegistry.class);
 			List<String> results = new ArrayList<>();
 			// Warm-up, not counted.
-			run(handlers, registry.getListenerContainer("bench-parallel-64"), records);
+			run(context, handlers, registry.getListenerContainer("bench-parallel-64"), records);
 			List<Double> baseline = new ArrayList<>();
 			List<Double> parallel64 = new ArrayList<>();
 			List<Double> parallel256 = new ArrayList<>();
@@ -73,9 +75,9 @@ final class ParallelScenario implements Scenario {
 			List<Double> gap64 = new ArrayList<>();
 			List<Double> gap256 = new ArrayList<>();
 			for (int round = 1; round <= context.options().rounds(); round++) {
-				Measured plain = run(handlers, registry.getListenerContainer("bench-plain"), records);
-				Measured at64 = run(handlers, registry.getListenerContainer("bench-parallel-64"), records);
-				Measured at256 = run(handlers, registry.getListenerContainer("bench-parallel-256"), records);
+				Measured plain = run(context, handlers, registry.getListenerContainer("bench-plain"), records);
+				Measured at64 = run(context, handlers, registry.getListenerContainer("bench-parallel-64"), records);
+				Measured at256 = run(context, handlers, registry.getListenerContainer("bench-parallel-256"), records);
 				baseline.add(plain.rate());
 				parallel64.add(at64.rate());
 				parallel256.add(at256.rate());
@@ -116,8 +118,12 @@ final class ParallelScenario implements Scenario {
 		}
 	}
 
-	private static Measured run(Handlers handlers, MessageListenerContainer container, int records)
-			throws InterruptedException {
+	private static Measured run(BenchmarkContext context, Handlers handlers, MessageListenerContainer container,
+			int records) throws Exception {
+		// Each round reads the topic from the beginning: its group's offsets go back to 0
+		// while it has no member. (Seeking on assignment instead would replay a partition
+		// each time a rebalance moves it while the consumers join.)
+		rewind(context, String.valueOf(container.getGroupId()));
 		CountDownLatch done = handlers.expect(records);
 		long cpuStart = processCpuNanos();
 		container.start();
@@ -129,6 +135,16 @@ final class ParallelScenario implements Scenario {
 		container.stop();
 		return new Measured(records / seconds, cpu / 1e9 / seconds, cpu / 1e3 / records,
 				handlers.longestGap.get() / 1e6);
+	}
+
+	private static void rewind(BenchmarkContext context, String group) throws Exception {
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, context.bootstrapServers()))) {
+			Map<TopicPartition, OffsetAndMetadata> start = new java.util.HashMap<>();
+			for (int partition = 0; partition < 4; partition++) {
+				start.put(new TopicPartition(TOPIC, partition), new OffsetAndMetadata(0));
+			}
+			admin.alterConsumerGroupOffsets(group, start).all().get(30, TimeUnit.SECONDS);
+		}
 	}
 
 	private static double max(List<Double> values) {
@@ -152,7 +168,7 @@ final class ParallelScenario implements Scenario {
 	 * The three listeners; each round reads the topic from the beginning.
 	 */
 	@Component
-	static class Handlers implements ConsumerSeekAware {
+	static class Handlers {
 
 		private final AtomicLong remaining = new AtomicLong();
 
@@ -173,11 +189,6 @@ final class ParallelScenario implements Scenario {
 			this.remaining.set(records);
 			this.done = new CountDownLatch(1);
 			return this.done;
-		}
-
-		@Override
-		public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
-			callback.seekToBeginning(assignments.keySet());
 		}
 
 		@KafkaListener(id = "bench-plain", topics = TOPIC, groupId = "bench-plain", concurrency = "4",

@@ -201,23 +201,27 @@ final class ParallelDispatcher {
 	void skipped(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer) {
 		ConsumerState state = stateFor(consumer);
 		PartitionProgress progress = state.progress(record.topic(), record.partition());
-		long sequence = progress.take(record.offset());
+		PartitionProgress.Entry entry = new PartitionProgress.Entry(record.offset());
+		progress.take(entry);
 		this.held.incrementAndGet();
-		release(progress.finished(sequence));
+		release(progress.finished(entry));
 	}
 
 	private void take(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer, @Nullable Exception failure) {
 		ConsumerState state = stateFor(consumer);
 		state.polled();
 		PartitionProgress progress = state.progress(record.topic(), record.partition());
-		long sequence = progress.take(record.offset());
+		Task task = new Task(record, progress, laneKey(record, progress.partition()), failure);
+		progress.take(task);
 		int now = this.held.incrementAndGet();
-		this.peakHeld.accumulateAndGet(now, Math::max);
+		if (now > this.peakHeld.get()) {
+			this.peakHeld.accumulateAndGet(now, Math::max);
+		}
 		this.unfinished.incrementAndGet();
 		if (now >= this.pauseAt) {
 			this.full = true;
 		}
-		dispatch(new Task(record, progress, sequence, laneKey(record, progress.partition()), failure));
+		dispatch(task);
 	}
 
 	/**
@@ -548,42 +552,55 @@ final class ParallelDispatcher {
 	}
 
 	private void dispatch(Task task) {
-		if (task.laneKey == null) {
+		Object key = task.laneKey;
+		if (key == null) {
 			this.workers.execute(task);
 			return;
 		}
-		boolean[] startNow = new boolean[1];
-		this.lanes.compute(task.laneKey, (key, lane) -> {
+		while (true) {
+			Lane lane = this.lanes.get(key);
 			if (lane == null) {
-				startNow[0] = true;
-				return new Lane();
+				if (this.lanes.putIfAbsent(key, new Lane()) == null) {
+					// A new lane: this record runs now, the key's next ones wait for it.
+					this.workers.execute(task);
+					return;
+				}
+				continue;
 			}
-			lane.waiting.addLast(task);
-			return lane;
-		});
-		if (startNow[0]) {
-			this.workers.execute(task);
+			synchronized (lane) {
+				if (!lane.closed) {
+					lane.waiting().addLast(task);
+					return;
+				}
+			}
+			// Closed by its last record meanwhile: a new lane is needed.
 		}
 	}
 
-	private @Nullable Task nextInLane(Object laneKey) {
-		Task[] next = new Task[1];
-		this.lanes.computeIfPresent(laneKey, (key, lane) -> {
-			next[0] = lane.waiting.pollFirst();
-			return (next[0] != null) ? lane : null;
-		});
-		return next[0];
+	private @Nullable Task nextInLane(Object key) {
+		Lane lane = this.lanes.get(key);
+		if (lane == null) {
+			return null;
+		}
+		synchronized (lane) {
+			Task next = (lane.waiting != null) ? lane.waiting.pollFirst() : null;
+			if (next == null) {
+				lane.closed = true;
+				this.lanes.remove(key, lane);
+			}
+			return next;
+		}
 	}
 
 	private void complete(Task task, boolean finished) {
 		PartitionProgress progress = task.progress;
 		int released = 0;
 		if (finished) {
-			released = progress.finished(task.sequence);
+			released = progress.finished(task);
 			this.finishedCount.incrementAndGet();
 		}
 		else {
-			progress.abandoned(task.sequence);
+			progress.abandoned(task);
 		}
 		if (released > 0) {
 			release(released);
@@ -725,13 +742,11 @@ final class ParallelDispatcher {
 
 	}
 
-	private final class Task implements Runnable {
+	private final class Task extends PartitionProgress.Entry implements Runnable {
 
 		private final ConsumerRecord<?, ?> record;
 
 		private final PartitionProgress progress;
-
-		private final long sequence;
 
 		private final @Nullable Object laneKey;
 
@@ -741,11 +756,11 @@ final class ParallelDispatcher {
 		// that could not be deserialized: only the error handler may recover it).
 		private boolean reachedListener;
 
-		Task(ConsumerRecord<?, ?> record, PartitionProgress progress, long sequence, @Nullable Object laneKey,
+		Task(ConsumerRecord<?, ?> record, PartitionProgress progress, @Nullable Object laneKey,
 				@Nullable Exception failure) {
+			super(record.offset());
 			this.record = record;
 			this.progress = progress;
-			this.sequence = sequence;
 			this.laneKey = laneKey;
 			this.failure = failure;
 		}
@@ -848,8 +863,19 @@ final class ParallelDispatcher {
 
 	private static final class Lane {
 
-		// The lane's first record is running; these wait for it, in offset order.
-		private final ArrayDeque<Task> waiting = new ArrayDeque<>();
+		// The lane's first record is running; these wait for it, in offset order. Guarded
+		// by the lane; most lanes never have a waiting record.
+		private @Nullable ArrayDeque<Task> waiting;
+
+		// The lane ran out of records and left the map: a record of its key needs a new one.
+		private boolean closed;
+
+		ArrayDeque<Task> waiting() {
+			if (this.waiting == null) {
+				this.waiting = new ArrayDeque<>(4);
+			}
+			return this.waiting;
+		}
 
 	}
 

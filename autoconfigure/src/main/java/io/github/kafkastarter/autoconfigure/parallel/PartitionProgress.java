@@ -1,6 +1,7 @@
 package io.github.kafkastarter.autoconfigure.parallel;
 
-import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.common.TopicPartition;
 
@@ -10,47 +11,49 @@ import org.apache.kafka.common.TopicPartition;
  * that is not. The offset below which every record is finished (the watermark) is the one
  * that may be committed; records below it are released.
  * <p>
- * Records are numbered by a sequence in the order they were taken (the consumer delivers a
- * partition in offset order), and kept in a ring of primitives: what the partition holds
- * costs a {@code long} and a {@code byte} per record, whatever the record's size.
+ * One consumer thread takes records (the consumer delivers a partition in offset order);
+ * any worker finishes them without a lock: a record is marked finished, and whoever finds
+ * the oldest held record finished moves the head over it. Only the consumer thread reads
+ * the watermark and commits.
  */
 final class PartitionProgress {
 
-	private static final byte TAKEN = 0;
+	static final int TAKEN = 0;
 
-	private static final byte FINISHED = 1;
+	static final int FINISHED = 1;
 
-	private static final byte ABANDONED = 2;
+	static final int ABANDONED = 2;
 
 	private final TopicPartition partition;
 
-	private long[] offsets = new long[16];
+	private final ParallelDispatcher.ConsumerState owner;
 
-	private byte[] states = new byte[16];
+	// Written by the consumer thread; a worker reads tail first, then ring, so that a
+	// grown ring is always seen with the records it holds.
+	private volatile Entry[] ring = new Entry[16];
 
-	// Sequence of the oldest record held (the first not finished, once the finished ones
-	// at the head are released) and of the next record to take.
-	private long head;
+	private volatile long tail;
 
-	private long tail;
+	private final AtomicLong head = new AtomicLong();
 
 	// The offset after the last record taken: the watermark once everything is finished.
-	private long next = -1;
+	private volatile long next = -1;
 
 	// Records finished but held behind an earlier one that is not.
-	private int finishedHeld;
+	private final AtomicInteger finishedHeld = new AtomicInteger();
 
+	// Consumer thread only.
 	private long committed = -1;
 
-	private boolean revoked;
+	private volatile boolean revoked;
 
-	private boolean stuck;
+	private volatile boolean stuck;
+
+	private volatile boolean draining;
 
 	// Whether the consumer paused this partition because it holds too many finished
-	// records behind an unfinished one. Read by workers to decide whether to wake it.
+	// records behind an unfinished one.
 	private volatile boolean pausedForHead;
-
-	private volatile ParallelDispatcher.ConsumerState owner;
 
 	PartitionProgress(TopicPartition partition, ParallelDispatcher.ConsumerState owner) {
 		this.partition = partition;
@@ -65,70 +68,67 @@ final class PartitionProgress {
 		return this.owner;
 	}
 
-	void owner(ParallelDispatcher.ConsumerState owner) {
-		this.owner = owner;
-	}
-
 	/**
-	 * Takes a record.
-	 * @param offset its offset
-	 * @return its sequence number, to finish it with
+	 * Takes a record, on the consumer thread.
+	 * @param entry the record's entry
 	 */
-	synchronized long take(long offset) {
+	void take(Entry entry) {
 		long sequence = this.tail;
-		if (sequence - this.head == this.offsets.length) {
-			grow();
+		Entry[] ring = this.ring;
+		if (sequence - this.head.get() >= ring.length) {
+			ring = grow(ring, sequence);
 		}
-		int index = index(sequence);
-		this.offsets[index] = offset;
-		this.states[index] = TAKEN;
+		ring[(int) (sequence & (ring.length - 1))] = entry;
+		this.next = entry.offset + 1;
 		this.tail = sequence + 1;
-		this.next = offset + 1;
-		return sequence;
 	}
 
-	private void grow() {
-		int size = this.offsets.length;
-		long[] offsets = new long[size * 2];
-		byte[] states = new byte[size * 2];
-		for (long sequence = this.head; sequence < this.tail; sequence++) {
-			int from = (int) (sequence & (size - 1));
-			int to = (int) (sequence & (size * 2 - 1));
-			offsets[to] = this.offsets[from];
-			states[to] = this.states[from];
+	private Entry[] grow(Entry[] ring, long tail) {
+		Entry[] grown = new Entry[ring.length * 2];
+		for (long sequence = this.head.get(); sequence < tail; sequence++) {
+			grown[(int) (sequence & (grown.length - 1))] = ring[(int) (sequence & (ring.length - 1))];
 		}
-		this.offsets = offsets;
-		this.states = states;
-	}
-
-	private int index(long sequence) {
-		return (int) (sequence & (this.offsets.length - 1));
+		this.ring = grown;
+		return grown;
 	}
 
 	/**
 	 * Marks a record finished and releases every finished record at the head.
-	 * @param sequence the record's sequence number
+	 * @param entry the record's entry
 	 * @return how many records were released
 	 */
-	synchronized int finished(long sequence) {
+	int finished(Entry entry) {
+		entry.state = FINISHED;
 		if (this.revoked) {
 			// Released with the revocation already.
 			return 0;
 		}
-		this.states[index(sequence)] = FINISHED;
-		if (sequence != this.head) {
-			this.finishedHeld++;
-			return 0;
+		this.finishedHeld.incrementAndGet();
+		int released = advance();
+		if (this.draining) {
+			signalDrain();
 		}
+		return released;
+	}
+
+	private int advance() {
 		int released = 0;
-		while (this.head < this.tail && this.states[index(this.head)] == FINISHED) {
-			this.head++;
-			released++;
+		while (true) {
+			long head = this.head.get();
+			if (head >= this.tail) {
+				break;
+			}
+			Entry[] ring = this.ring;
+			Entry oldest = ring[(int) (head & (ring.length - 1))];
+			if (oldest == null || oldest.state != FINISHED) {
+				break;
+			}
+			if (this.head.compareAndSet(head, head + 1)) {
+				released++;
+			}
 		}
-		// The record itself was not counted as held behind another.
-		this.finishedHeld -= released - 1;
-		if (this.head == this.tail) {
-			notifyAll();
+		if (released > 0) {
+			this.finishedHeld.addAndGet(-released);
 		}
 		return released;
 	}
@@ -137,14 +137,17 @@ final class PartitionProgress {
 	 * Gives up a record without finishing it: nothing at or above it is committed by this
 	 * assignment, and the partition's later records are given up too, so that its next
 	 * owner processes them all again in order.
-	 * @param sequence the record's sequence number
+	 * @param entry the record's entry
 	 */
-	synchronized void abandoned(long sequence) {
-		if (this.revoked) {
-			return;
-		}
-		this.states[index(sequence)] = ABANDONED;
+	void abandoned(Entry entry) {
+		entry.state = ABANDONED;
 		this.stuck = true;
+		if (this.draining) {
+			signalDrain();
+		}
+	}
+
+	private synchronized void signalDrain() {
 		notifyAll();
 	}
 
@@ -152,15 +155,15 @@ final class PartitionProgress {
 	 * Whether the partition's records must not be processed any more by this assignment.
 	 * @return {@code true} once revoked or once a record was given up
 	 */
-	synchronized boolean isClosed() {
+	boolean isClosed() {
 		return this.revoked || this.stuck;
 	}
 
 	/**
-	 * The offset to commit if it moved since the last commit.
+	 * The offset to commit if it moved since the last commit, on the consumer thread.
 	 * @return the watermark, or {@code -1} if it did not move (or the partition was revoked)
 	 */
-	synchronized long commitDue() {
+	long commitDue() {
 		long watermark = watermark();
 		if (this.revoked || watermark <= this.committed) {
 			return -1;
@@ -173,17 +176,27 @@ final class PartitionProgress {
 	 * A commit of the given offset failed: the next {@link #commitDue()} offers it again.
 	 * @param offset the offset that was not committed
 	 */
-	synchronized void commitFailed(long offset) {
+	void commitFailed(long offset) {
 		if (this.committed == offset) {
 			this.committed = -1;
 		}
 	}
 
-	synchronized long watermark() {
-		if (this.next < 0) {
+	/**
+	 * The offset below which every record taken is finished, on the consumer thread.
+	 * @return the watermark, or {@code -1} before the first record
+	 */
+	long watermark() {
+		long next = this.next;
+		if (next < 0) {
 			return -1;
 		}
-		return (this.head < this.tail) ? this.offsets[index(this.head)] : this.next;
+		long head = this.head.get();
+		if (head >= this.tail) {
+			return next;
+		}
+		Entry[] ring = this.ring;
+		return ring[(int) (head & (ring.length - 1))].offset;
 	}
 
 	/**
@@ -191,46 +204,59 @@ final class PartitionProgress {
 	 * @param deadlineNanos the deadline, in {@link System#nanoTime()} terms
 	 * @return whether everything taken was finished
 	 */
-	synchronized boolean awaitDrained(long deadlineNanos) throws InterruptedException {
-		while (!drainedOrStuck()) {
-			long remaining = deadlineNanos - System.nanoTime();
-			if (remaining <= 0) {
-				return false;
+	boolean awaitDrained(long deadlineNanos) throws InterruptedException {
+		this.draining = true;
+		try {
+			synchronized (this) {
+				while (!drainedOrStuck()) {
+					long remaining = deadlineNanos - System.nanoTime();
+					if (remaining <= 0) {
+						return false;
+					}
+					// Bounded: a worker that finished just before draining was set did not signal.
+					wait(Math.max(1, Math.min(remaining / 1_000_000, 50)));
+				}
 			}
-			wait(Math.max(1, remaining / 1_000_000));
+			return this.head.get() >= this.tail;
 		}
-		return this.head == this.tail;
+		finally {
+			this.draining = false;
+		}
 	}
 
 	private boolean drainedOrStuck() {
+		long head = this.head.get();
+		if (head >= this.tail) {
+			return true;
+		}
 		// An abandoned record never finishes: waiting longer cannot move the watermark.
-		return this.head == this.tail || this.states[index(this.head)] == ABANDONED;
+		Entry[] ring = this.ring;
+		return ring[(int) (head & (ring.length - 1))].state == ABANDONED;
 	}
 
 	/**
-	 * Revokes this assignment of the partition.
+	 * Revokes this assignment of the partition, on the consumer thread.
 	 * @return how many records it still held, released now
 	 */
-	synchronized int revoke() {
+	int revoke() {
 		this.revoked = true;
-		int held = (int) (this.tail - this.head);
-		this.head = this.tail;
-		this.finishedHeld = 0;
-		Arrays.fill(this.states, FINISHED);
-		notifyAll();
-		return held;
+		long tail = this.tail;
+		long head = this.head.getAndSet(tail);
+		this.finishedHeld.set(0);
+		signalDrain();
+		return (int) Math.max(0, tail - head);
 	}
 
-	synchronized boolean isRevoked() {
+	boolean isRevoked() {
 		return this.revoked;
 	}
 
-	synchronized int held() {
-		return (int) (this.tail - this.head);
+	int held() {
+		return (int) Math.max(0, this.tail - this.head.get());
 	}
 
-	synchronized int finishedHeld() {
-		return this.finishedHeld;
+	int finishedHeld() {
+		return this.finishedHeld.get();
 	}
 
 	boolean isPausedForHead() {
@@ -239,6 +265,21 @@ final class PartitionProgress {
 
 	void pausedForHead(boolean paused) {
 		this.pausedForHead = paused;
+	}
+
+	/**
+	 * One record held: its offset and whether it is finished.
+	 */
+	static class Entry {
+
+		final long offset;
+
+		volatile int state = TAKEN;
+
+		Entry(long offset) {
+			this.offset = offset;
+		}
+
 	}
 
 }
