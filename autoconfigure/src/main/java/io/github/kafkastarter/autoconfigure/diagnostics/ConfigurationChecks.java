@@ -19,7 +19,7 @@ final class ConfigurationChecks implements BeanDefinitionRegistryPostProcessor, 
 
 	private static final List<ConfigurationCheck> CHECKS = List.of(new ClientNameCheck(), new BootstrapServersCheck(),
 			new DevBrokerTopicsCheck(), new LagSettingsCheck(), new EndToEndLatencySettingsCheck(),
-			new HealthSettingsCheck(), new SerializerClassCheck(), new ProducerConfigCheck(), new ConsumerConfigCheck(),
+			new HealthSettingsCheck(), new SerializerClassCheck(), new KafkaClientConfigCheck(),
 			new ReliabilitySettingsCheck());
 
 	private Environment environment;

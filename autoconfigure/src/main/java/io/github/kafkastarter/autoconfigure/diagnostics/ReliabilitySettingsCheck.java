@@ -15,7 +15,6 @@ import io.github.kafkastarter.autoconfigure.dedup.DeduplicationProperties;
 import io.github.kafkastarter.autoconfigure.dedup.RecordIdProperties;
 import io.github.kafkastarter.autoconfigure.reliability.ProducerProfile;
 import io.github.kafkastarter.autoconfigure.reliability.ProducerReliabilityProperties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.BindException;
@@ -37,15 +36,12 @@ final class ReliabilitySettingsCheck implements ConfigurationCheck {
 
 	private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
-	private static final long DEFAULT_MAX_POLL_INTERVAL = 300_000;
-
 	@Override
 	public void check(ConfigurationCheckContext context) {
 		for (ConfigurationCheckContext.ClientPrefix client : context.clients()) {
 			long maxPollInterval = ClientKafkaConfig.of(context, client)
-				.map((config) -> config.consumer().get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG))
-				.map(ClientKafkaConfig::number)
-				.orElse(DEFAULT_MAX_POLL_INTERVAL);
+				.map((config) -> config.maxPollInterval())
+				.orElseGet(() -> ClientKafkaConfig.maxPollInterval(null));
 			List<String> layers = clientLayers(client);
 			// The global layer belongs to the default client's pass, and named clients
 			// inherit it: checking it once is enough.

@@ -14,11 +14,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class ProducerReliabilityProperties {
 
 	/**
-	 * Producer defaults: 'durable' (acks=all, idempotence, unbounded retries within a
-	 * 2-minute delivery timeout), 'throughput' (durable with larger batches, linger.ms=20
-	 * and lz4), 'low-latency' (linger.ms=0, acks=1, no idempotence) or 'none' (nothing
-	 * added: Kafka's defaults, as with Spring Boot alone). Values set explicitly in
-	 * spring.kafka.producer.*, spring.kafka.properties or a named client always win.
+	 * Producer settings that differ from Kafka's defaults: 'durable' (nothing added:
+	 * Kafka's defaults, acks=all, idempotence, unbounded retries within a 2-minute
+	 * delivery timeout), 'throughput' (linger.ms=20, 256 KB batches, lz4), 'low-latency'
+	 * (linger.ms=0, acks=1, so no idempotence, shorter timeouts) or 'none' (nothing added,
+	 * as 'durable'). Values set explicitly in spring.kafka.producer.*,
+	 * spring.kafka.properties or a named client always win.
 	 */
 	private ProducerProfile profile = ProducerProfile.DURABLE;
 
