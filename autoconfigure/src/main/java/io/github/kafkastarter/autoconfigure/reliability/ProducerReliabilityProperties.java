@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.kafkastarter.autoconfigure.diagnostics.ValidatedSettings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -11,7 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * of them under {@code kafka.starter.clients.<name>.producer.*}.
  */
 @ConfigurationProperties("kafka.starter.producer")
-public class ProducerReliabilityProperties {
+public class ProducerReliabilityProperties implements ValidatedSettings {
 
 	/**
 	 * Producer settings that differ from Kafka's defaults: 'durable' (nothing added:
@@ -98,6 +100,13 @@ public class ProducerReliabilityProperties {
 		 */
 		OFF
 
+	}
+
+	@Override
+	public void validate(String prefix) {
+		ValidatedSettings.require(ValidatedSettings.positiveOrUnset(this.verifyTimeout), prefix + ".verify-timeout",
+				this.verifyTimeout, "This duration must be above zero.",
+				"Set '" + prefix + ".verify-timeout' to a positive duration, for example 10s.");
 	}
 
 }
