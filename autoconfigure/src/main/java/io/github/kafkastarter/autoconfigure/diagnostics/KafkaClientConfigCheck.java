@@ -15,6 +15,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.jspecify.annotations.Nullable;
@@ -57,8 +58,10 @@ final class KafkaClientConfigCheck implements ConfigurationCheck {
 					+ "group.consumer.assignors) take the place of the client's.");
 
 	// A client id for the trial configurations, so that Kafka does not count them in the
-	// ids it generates for the application's clients (producer-1, consumer-group-1, ...).
-	private static final String TRIAL_CLIENT_ID = "kafka-starter-configuration-check";
+	// ids it generates for the application's clients (producer-1, consumer-group-1, ...);
+	// a group id where the properties have none, because listener containers give theirs.
+	private static final Map<String, String> TRIAL_IDS = Map.of(CommonClientConfigs.CLIENT_ID_CONFIG,
+			"kafka-starter-configuration-check", CommonClientConfigs.GROUP_ID_CONFIG, "kafka-starter-configuration-check");
 
 	@Override
 	public void check(ConfigurationCheckContext context) {
@@ -144,11 +147,16 @@ final class KafkaClientConfigCheck implements ConfigurationCheck {
 	 */
 	private void crossCheck(ClientKafkaConfig config, String side, Map<String, Object> configuration,
 			Consumer<Map<String, Object>> kafka) {
-		Map<String, Object> trial = withTrialClientId(configuration);
+		Map<String, Object> trial = new HashMap<>(configuration);
+		TRIAL_IDS.forEach((key, id) -> {
+			if (trial.get(key) == null || trial.get(key).toString().isEmpty()) {
+				trial.put(key, id);
+			}
+		});
 		try {
 			kafka.accept(trial);
 		}
-		catch (ConfigException ex) {
+		catch (KafkaException ex) {
 			String message = message(ex, configuration);
 			List<String> culprits = new ArrayList<>();
 			for (String key : configuration.keySet()) {
@@ -161,7 +169,7 @@ final class KafkaClientConfigCheck implements ConfigurationCheck {
 					kafka.accept(without);
 					culprits.add(key);
 				}
-				catch (ConfigException stillRefused) {
+				catch (KafkaException stillRefused) {
 					// Not this one alone.
 				}
 			}
@@ -175,15 +183,6 @@ final class KafkaClientConfigCheck implements ConfigurationCheck {
 		Matcher matcher = Pattern.compile("(?<![\\w.])" + Pattern.quote(key) + "(?![\\w.])")
 			.matcher(message);
 		return matcher.find() ? matcher.start() : Integer.MAX_VALUE;
-	}
-
-	private static Map<String, Object> withTrialClientId(Map<String, Object> configuration) {
-		Map<String, Object> trial = new HashMap<>(configuration);
-		Object clientId = trial.get(CommonClientConfigs.CLIENT_ID_CONFIG);
-		if (clientId == null || clientId.toString().isEmpty()) {
-			trial.put(CommonClientConfigs.CLIENT_ID_CONFIG, TRIAL_CLIENT_ID);
-		}
-		return trial;
 	}
 
 	private KafkaStarterConfigurationException refused(ClientKafkaConfig config, String side,
@@ -274,7 +273,7 @@ final class KafkaClientConfigCheck implements ConfigurationCheck {
 				? config.properties().getProducer().getTransactionIdPrefix() : value;
 	}
 
-	private static String message(ConfigException ex, Map<String, Object> configuration) {
+	private static String message(KafkaException ex, Map<String, Object> configuration) {
 		String message = KafkaSecrets.mask(ex.getMessage(), KafkaSecrets.values(configuration));
 		return (message != null) ? message : ex.getClass().getSimpleName();
 	}
