@@ -60,8 +60,10 @@ final class KafkaClientConfigCheck implements ConfigurationCheck {
 	// A client id for the trial configurations, so that Kafka does not count them in the
 	// ids it generates for the application's clients (producer-1, consumer-group-1, ...);
 	// a group id where the properties have none, because listener containers give theirs.
-	private static final Map<String, String> TRIAL_IDS = Map.of(CommonClientConfigs.CLIENT_ID_CONFIG,
-			"kafka-starter-configuration-check", CommonClientConfigs.GROUP_ID_CONFIG, "kafka-starter-configuration-check");
+	private static final String TRIAL_ID = "kafka-starter-configuration-check";
+
+	private static final Map<String, String> TRIAL_IDS = Map.of(CommonClientConfigs.CLIENT_ID_CONFIG, TRIAL_ID,
+			CommonClientConfigs.GROUP_ID_CONFIG, TRIAL_ID);
 
 	@Override
 	public void check(ConfigurationCheckContext context) {
@@ -116,27 +118,22 @@ final class KafkaClientConfigCheck implements ConfigurationCheck {
 	private Map<String, Object> parse(ClientKafkaConfig config, String side, ConfigDef definition,
 			Map<String, Object> configuration) {
 		Map<String, ConfigDef.ConfigKey> keys = definition.configKeys();
+		Map<String, Object> parsed = new HashMap<>(definition.defaultValues());
 		configuration.forEach((key, value) -> {
 			ConfigDef.ConfigKey configKey = keys.get(key);
 			if (configKey == null || value == null) {
 				return;
 			}
 			try {
-				Object parsed = ConfigDef.parseType(key, value, configKey.type);
+				parsed.put(key, ConfigDef.parseType(key, value, configKey.type));
 				if (configKey.validator != null) {
-					configKey.validator.ensureValid(key, parsed);
+					configKey.validator.ensureValid(key, parsed.get(key));
 				}
 			}
 			catch (ConfigException ex) {
 				throw refused(config, side, configuration, List.of(key), message(ex, configuration));
 			}
 		});
-		Map<String, Object> parsed = new HashMap<>(definition.defaultValues());
-		for (String key : configuration.keySet()) {
-			if (keys.containsKey(key) && configuration.get(key) != null) {
-				parsed.put(key, ConfigDef.parseType(key, configuration.get(key), keys.get(key).type));
-			}
-		}
 		return parsed;
 	}
 
