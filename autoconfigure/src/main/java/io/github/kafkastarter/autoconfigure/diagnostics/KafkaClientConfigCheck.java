@@ -5,11 +5,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.kafkastarter.autoconfigure.client.Acks;
 import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -34,12 +36,14 @@ import org.jspecify.annotations.Nullable;
  */
 final class KafkaClientConfigCheck implements ConfigurationCheck {
 
-	// ProducerConfig has no constructor that leaves its values unlogged; its own
-	// cross-key rules (idempotence and transactions) involve only these keys, so it is
-	// built only when one of them is set.
-	private static final Set<String> PRODUCER_RULE_KEYS = Set.of(ProducerConfig.ACKS_CONFIG,
+	// ProducerConfig logs every value at INFO and has no constructor that does not. Its
+	// own cross-key rules (idempotence, and transactions, which need it) can only refuse a
+	// configuration where one of these departs from Kafka's default: it is built only then.
+	private static final Set<String> IDEMPOTENCE_KEYS = Set.of(ProducerConfig.ACKS_CONFIG,
 			ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, ProducerConfig.RETRIES_CONFIG,
-			ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+			ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
+
+	private static final Map<String, Object> PRODUCER_DEFAULTS = ProducerConfig.configDef().defaultValues();
 
 	// Values Kafka's ConfigDef accepts (it allows zero) that no client can work with.
 	private static final Map<String, String> ABOVE_ZERO = Map.of(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG,
@@ -76,7 +80,7 @@ final class KafkaClientConfigCheck implements ConfigurationCheck {
 		Map<String, Object> producer = config.producer();
 		Map<String, Object> consumer = config.consumer();
 		Map<String, Object> parsedProducer = parse(config, "producer", ProducerConfig.configDef(), producer);
-		if (producer.keySet().stream().anyMatch(PRODUCER_RULE_KEYS::contains)) {
+		if (IDEMPOTENCE_KEYS.stream().anyMatch((key) -> !kafkasDefault(key, parsedProducer.get(key)))) {
 			crossCheck(config, "producer", producer, ProducerConfig::new);
 		}
 		Map<String, Object> parsedConsumer = parse(config, "consumer", ConsumerConfig.configDef(), consumer);
@@ -174,6 +178,12 @@ final class KafkaClientConfigCheck implements ConfigurationCheck {
 			culprits.sort((a, b) -> Integer.compare(named(message, a), named(message, b)));
 			throw refused(config, side, configuration, culprits, message);
 		}
+	}
+
+	private static boolean kafkasDefault(String key, @Nullable Object value) {
+		Object kafkaDefault = PRODUCER_DEFAULTS.get(key);
+		return ProducerConfig.ACKS_CONFIG.equals(key) ? Acks.normalize(value).equals(Acks.normalize(kafkaDefault))
+				: Objects.equals(value, kafkaDefault);
 	}
 
 	private static int named(String message, String key) {
