@@ -2,6 +2,8 @@ package io.github.kafkastarter.autoconfigure.actuate;
 
 import java.time.Duration;
 
+import io.github.kafkastarter.autoconfigure.diagnostics.ValidatedSettings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -10,7 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code management.endpoint.kafka.access}).
  */
 @ConfigurationProperties("kafka.starter.endpoint")
-public class KafkaEndpointProperties {
+public class KafkaEndpointProperties implements ValidatedSettings {
 
 	/**
 	 * How long a read of the kafka actuator endpoint waits for the brokers when it
@@ -25,6 +27,13 @@ public class KafkaEndpointProperties {
 
 	public void setTimeout(Duration timeout) {
 		this.timeout = timeout;
+	}
+
+	@Override
+	public void validate(String prefix) {
+		ValidatedSettings.require(ValidatedSettings.positiveOrUnset(this.timeout), prefix + ".timeout", this.timeout,
+				"'" + prefix + ".timeout' is how long the kafka endpoint waits for the brokers and must be positive.",
+				"Set a positive duration, for example '" + prefix + ".timeout=5s', or remove it for the default.");
 	}
 
 }

@@ -1,6 +1,9 @@
 package io.github.kafkastarter.autoconfigure.dedup;
 
 import java.time.Duration;
+import java.util.regex.Pattern;
+
+import io.github.kafkastarter.autoconfigure.diagnostics.ValidatedSettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -11,7 +14,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * are kept.
  */
 @ConfigurationProperties("kafka.starter.deduplication")
-public class DeduplicationProperties {
+public class DeduplicationProperties implements ValidatedSettings {
+
+	private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
 	/**
 	 * The header that carries a record's id, stamped by the starter's producers and read
@@ -110,6 +115,29 @@ public class DeduplicationProperties {
 		 */
 		JDBC
 
+	}
+
+	@Override
+	public void validate(String prefix) {
+		positive(prefix + ".retention", this.retention, "24h");
+		positive(prefix + ".claim-timeout", this.claimTimeout, "5m");
+		ValidatedSettings.require(!this.header.isBlank(), prefix + ".header", this.header,
+				"Record ids need a header name.", "Remove '" + prefix + ".header' to use 'record-id'.");
+		ValidatedSettings.require(this.memory.getMaxEntries() >= 1, prefix + ".memory.max-entries",
+				this.memory.getMaxEntries(),
+				"The in-memory store must be able to remember at least one record per group.",
+				"Set '" + prefix + ".memory.max-entries' to the number of recent records to remember, for example "
+						+ "100000.");
+		String table = this.jdbc.getTable();
+		ValidatedSettings.require(TABLE.matcher(table.trim()).matches(), prefix + ".jdbc.table", table,
+				"'" + table + "' is not a plain table name (letters, digits and '_', optionally schema.table).",
+				"Use a name such as 'kafka_processed_records'.");
+	}
+
+	private static void positive(String property, Duration duration, String example) {
+		ValidatedSettings.require(ValidatedSettings.positiveOrUnset(duration), property, duration,
+				"This duration must be above zero.",
+				"Set '" + property + "' to a positive duration, for example " + example + ".");
 	}
 
 	/**

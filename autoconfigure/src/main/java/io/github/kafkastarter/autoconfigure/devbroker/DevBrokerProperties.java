@@ -7,6 +7,8 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import io.github.kafkastarter.autoconfigure.diagnostics.ValidatedSettings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -14,7 +16,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * configured.
  */
 @ConfigurationProperties("kafka.starter.dev-broker")
-public class DevBrokerProperties {
+public class DevBrokerProperties implements ValidatedSettings {
 
 	/**
 	 * Whether to start an in-process KRaft broker when Kafka's test kit
@@ -117,6 +119,30 @@ public class DevBrokerProperties {
 			this.replicationFactor = replicationFactor;
 		}
 
+	}
+
+	@Override
+	public void validate(String prefix) {
+		ValidatedSettings.require(this.brokers >= 1, prefix + ".brokers", this.brokers,
+				"The dev broker needs at least one broker.",
+				"Set '" + prefix + ".brokers' to 1 (or 3 to try replication), or remove it.");
+		for (int i = 0; i < this.topics.size(); i++) {
+			Topic topic = this.topics.get(i);
+			String property = prefix + ".topics[" + i + "]";
+			String name = topic.getName();
+			ValidatedSettings.require(name != null && !name.isBlank(), property + ".name", null, "The topic has no name.",
+					"Give it a name, for example '" + property + ".name=orders'.");
+			ValidatedSettings.require(topic.getPartitions() >= 1, property + ".partitions", topic.getPartitions(),
+					"Topic '" + name + "' needs at least one partition.",
+					"Set '" + property + ".partitions' to 1 or more, for example 4.");
+			Short replication = topic.getReplicationFactor();
+			ValidatedSettings.require(replication == null || (replication >= 1 && replication <= this.brokers),
+					property + ".replication-factor", replication,
+					"Topic '" + name + "' cannot have " + replication + " replicas on a dev cluster of " + this.brokers
+							+ " broker(s).",
+					"Set '" + property + ".replication-factor' between 1 and " + this.brokers + ", or raise '" + prefix
+							+ ".brokers'.");
+		}
 	}
 
 }

@@ -18,9 +18,8 @@ import org.springframework.core.env.Environment;
 final class ConfigurationChecks implements BeanDefinitionRegistryPostProcessor, EnvironmentAware, Ordered {
 
 	private static final List<ConfigurationCheck> CHECKS = List.of(new ClientNameCheck(), new BootstrapServersCheck(),
-			new DevBrokerTopicsCheck(), new LagSettingsCheck(), new EndToEndLatencySettingsCheck(),
-			new HealthSettingsCheck(), new SerializerClassCheck(), new ProducerConfigCheck(), new ConsumerConfigCheck(),
-			new ReliabilitySettingsCheck());
+			new SerializerClassCheck(), new KafkaClientConfigCheck(), new ReliabilitySettingsCheck(),
+			new SettingsCheck());
 
 	private Environment environment;
 

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
+import io.github.kafkastarter.autoconfigure.client.Acks;
 import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -41,8 +42,6 @@ import org.springframework.util.function.SingletonSupplier;
 final class BrokerCheck {
 
 	private static final Log logger = LogFactory.getLog(BrokerCheck.class);
-
-	private static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
 
 	private final String client;
 
@@ -234,18 +233,14 @@ final class BrokerCheck {
 		if (cause instanceof AuthorizationException || cause instanceof UnsupportedVersionException) {
 			// Reading it again will not help; the rule stays off and the details say so.
 			this.minInsyncReplicasUnreadable = true;
-			logger.info("Kafka client '" + this.client + "' may not read the brokers' " + MIN_INSYNC_REPLICAS + " ("
-					+ describe(cause) + "); broker health will not compare live brokers with it");
+			logger.info("Kafka client '" + this.client + "' may not read the brokers' " + Acks.MIN_INSYNC_REPLICAS
+					+ " (" + describe(cause) + "); broker health will not compare live brokers with it");
 			return;
 		}
-		ConfigEntry entry = (config != null) ? config.get(MIN_INSYNC_REPLICAS) : null;
+		ConfigEntry entry = (config != null) ? config.get(Acks.MIN_INSYNC_REPLICAS) : null;
 		if (entry != null && entry.value() != null) {
-			try {
-				this.minInsyncReplicas = Integer.valueOf(entry.value().trim());
-			}
-			catch (NumberFormatException ex) {
-				this.minInsyncReplicasUnreadable = true;
-			}
+			this.minInsyncReplicas = Acks.minInsyncReplicas(config);
+			this.minInsyncReplicasUnreadable = (this.minInsyncReplicas == null);
 		}
 		// Otherwise a transient failure: the next check reads it again.
 	}

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.function.Supplier;
 
+import io.github.kafkastarter.autoconfigure.client.Acks;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.Health;
@@ -116,7 +117,7 @@ final class BrokerHealthIndicator implements HealthIndicator {
 	private boolean tooFewBrokers(BrokerCheckResult result) {
 		Integer minInsyncReplicas = this.check.minInsyncReplicas();
 		return this.check.mode() == BrokerHealthMode.CLUSTER && minInsyncReplicas != null && this.check.acksAll()
-				&& result.nodes() < minInsyncReplicas;
+				&& Acks.tooFewBrokers(result.nodes(), minInsyncReplicas);
 	}
 
 	private Duration staleAfter() {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import io.github.kafkastarter.autoconfigure.client.Acks;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
@@ -131,11 +132,7 @@ public final class KafkaHealthAutoConfiguration {
 			catch (RuntimeException ex) {
 				acks = client.properties().getProducer().getAcks();
 			}
-			if (acks == null) {
-				return true;
-			}
-			String value = acks.toString().trim();
-			return value.equalsIgnoreCase("all") || value.equals("-1");
+			return Acks.isAll(acks);
 		}
 
 	}

@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
+import io.github.kafkastarter.autoconfigure.diagnostics.ValidatedSettings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -16,7 +18,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * for all three.
  */
 @ConfigurationProperties("kafka.starter.health")
-public class KafkaHealthProperties {
+public class KafkaHealthProperties implements ValidatedSettings {
 
 	private final Broker broker = new Broker();
 
@@ -145,6 +147,29 @@ public class KafkaHealthProperties {
 			this.worstPartitions = worstPartitions;
 		}
 
+	}
+
+	@Override
+	public void validate(String prefix) {
+		positive(prefix + ".broker.interval", this.broker.getInterval(), "how often the brokers are checked",
+				"for example '" + prefix + ".broker.interval=10s'");
+		positive(prefix + ".broker.timeout", this.broker.getTimeout(), "how long a broker check waits",
+				"no longer than the interval, for example '" + prefix + ".broker.timeout=5s'");
+		notNegative(prefix + ".lag.max-offsets", this.lag.getMaxOffsets(), "an offset lag limit");
+		notNegative(prefix + ".lag.max-seconds", this.lag.getMaxSeconds(), "a time lag limit in seconds");
+		notNegative(prefix + ".lag.worst-partitions", (long) this.lag.getWorstPartitions(),
+				"how many partitions the details list");
+	}
+
+	private static void positive(String property, Duration duration, String meaning, String example) {
+		ValidatedSettings.require(ValidatedSettings.positiveOrUnset(duration), property, duration,
+				"'" + property + "' is " + meaning + " and must be positive.",
+				"Set a positive duration, " + example + ", or remove it for the default.");
+	}
+
+	private static void notNegative(String property, @Nullable Long value, String meaning) {
+		ValidatedSettings.require(value == null || value >= 0, property, value,
+				"'" + property + "' is " + meaning + " and cannot be negative.", "Set it to 0 or more, or remove it.");
 	}
 
 }

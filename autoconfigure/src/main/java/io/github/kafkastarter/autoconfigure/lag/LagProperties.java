@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.kafkastarter.autoconfigure.diagnostics.ValidatedSettings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -11,7 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * them under {@code kafka.starter.clients.<name>.lag}.
  */
 @ConfigurationProperties("kafka.starter.lag")
-public class LagProperties {
+public class LagProperties implements ValidatedSettings {
 
 	/**
 	 * Whether to watch the consumer lag of every client's groups in the background. Set
@@ -115,6 +117,24 @@ public class LagProperties {
 
 	public void setPartitionTags(boolean partitionTags) {
 		this.partitionTags = partitionTags;
+	}
+
+	@Override
+	public void validate(String prefix) {
+		ValidatedSettings.require(ValidatedSettings.positiveOrUnset(this.interval), prefix + ".interval",
+				this.interval, "The lag monitor refreshes at this interval; it must be positive.",
+				"Set '" + prefix + ".interval' to a duration such as 10s, or turn lag monitoring off with '" + prefix
+						+ ".enabled=false'.");
+		ValidatedSettings.require(ValidatedSettings.positiveOrUnset(this.timeout), prefix + ".timeout", this.timeout,
+				"A lag refresh is given this long to finish; with no time at all every refresh fails.",
+				"Set '" + prefix + ".timeout' to a duration such as 5s, shorter than the interval.");
+		ValidatedSettings.require(this.window >= 2, prefix + ".window", this.window,
+				"The status compares the refreshes of its window; fewer than 2 cannot show whether lag grows or "
+						+ "the committed offset moves.",
+				"Set '" + prefix + ".window' to 2 or more, for example 6 (one minute at the default interval).");
+		ValidatedSettings.require(this.laggingThreshold >= 0, prefix + ".lagging-threshold", this.laggingThreshold,
+				"An offset lag threshold cannot be negative.",
+				"Set '" + prefix + ".lagging-threshold' to 0 or more, for example 1000.");
 	}
 
 }

@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import io.github.kafkastarter.autoconfigure.diagnostics.ValidatedSettings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -13,7 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * when a consumer of the application receives it.
  */
 @ConfigurationProperties("kafka.starter.e2e")
-public class EndToEndLatencyProperties {
+public class EndToEndLatencyProperties implements ValidatedSettings {
 
 	/**
 	 * Whether to time every record every client's consumers receive (now minus the record's
@@ -100,6 +102,21 @@ public class EndToEndLatencyProperties {
 
 	public void setMaximumExpectedValue(@Nullable Duration maximumExpectedValue) {
 		this.maximumExpectedValue = maximumExpectedValue;
+	}
+
+	@Override
+	public void validate(String prefix) {
+		for (Double percentile : this.percentiles) {
+			ValidatedSettings.require(percentile != null && percentile >= 0 && percentile <= 1,
+					prefix + ".percentiles", percentile, "Percentiles are fractions between 0 and 1.",
+					"Write them as fractions, for example '" + prefix + ".percentiles=0.5,0.95,0.99'.");
+		}
+		for (Duration objective : this.slo) {
+			ValidatedSettings.require(objective != null && ValidatedSettings.positiveOrUnset(objective),
+					prefix + ".slo", objective,
+					"Service level objectives are latencies to count records below; they must be positive.",
+					"List positive durations, for example '" + prefix + ".slo=100ms,1s,10s'.");
+		}
 	}
 
 }

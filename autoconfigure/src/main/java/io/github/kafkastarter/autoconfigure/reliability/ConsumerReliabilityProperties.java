@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
+import io.github.kafkastarter.autoconfigure.diagnostics.ValidatedSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -16,7 +18,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code kafka.starter.consumer.listeners.<listener-id>.*}.
  */
 @ConfigurationProperties("kafka.starter.consumer")
-public class ConsumerReliabilityProperties {
+public class ConsumerReliabilityProperties implements ValidatedSettings {
+
+	// Kafka's legal topic names.
+	private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
 	/**
 	 * Whether every consumer factory wraps its key and value deserializers in Spring
@@ -134,6 +139,47 @@ public class ConsumerReliabilityProperties {
 
 	public void setListeners(Map<String, Listener> listeners) {
 		this.listeners = listeners;
+	}
+
+	@Override
+	public void validate(String prefix) {
+		validate(prefix, this.retry, this.deadLetter);
+		this.listeners.forEach((id, listener) -> validate(
+				prefix + (id.matches("[A-Za-z0-9-]+") ? ".listeners." + id : ".listeners[" + id + "]"),
+				listener.getRetry(), listener.getDeadLetter()));
+	}
+
+	private static void validate(String prefix, Retry retry, DeadLetter deadLetter) {
+		String attempts = prefix + ".retry.attempts";
+		ValidatedSettings.require(retry.getAttempts() >= 1, attempts, retry.getAttempts(),
+				"Retry attempts count every delivery of a failing record, the first included, so at least 1.",
+				"Set '" + attempts + "=1' for no retries, or more (3 by default) to retry.");
+		String backoff = prefix + ".retry.backoff";
+		Backoff values = retry.getBackoff();
+		ValidatedSettings.require(!values.getDelay().isNegative(), backoff + ".delay", values.getDelay(),
+				"A back-off cannot be negative.", "Set '" + backoff + ".delay' to zero or more, for example 1s.");
+		ValidatedSettings.require(!values.getJitter().isNegative(), backoff + ".jitter", values.getJitter(),
+				"A jitter cannot be negative.", "Set '" + backoff + ".jitter' to zero or more, for example 200ms.");
+		ValidatedSettings.require(values.getMultiplier() >= 1, backoff + ".multiplier", values.getMultiplier(),
+				"A multiplier below 1 would shrink the delay after each retry.",
+				"Set '" + backoff + ".multiplier=1' for a fixed delay, or more (2 doubles it) for an exponential one.");
+		String topic = deadLetter.getTopic();
+		ValidatedSettings.require(topic == null || topic.isEmpty() || (TOPIC.matcher(topic).matches()
+				&& !".".equals(topic) && !"..".equals(topic)), prefix + ".dead-letter.topic", topic,
+				"'" + topic + "' is not a legal Kafka topic name (letters, digits, '.', '_' and '-', at most 249 "
+						+ "characters).",
+				"Name the dead-letter topic with those characters only, for example 'orders.DLT'.");
+		if (topic == null || topic.isEmpty()) {
+			String suffix = prefix + ".dead-letter.topic-suffix";
+			ValidatedSettings.require(!deadLetter.getTopicSuffix().isEmpty(), suffix, "",
+					"Without a suffix every dead-letter topic is its source topic: failed records would go back "
+							+ "where they came from and fail again, for ever.",
+					"Remove '" + suffix + "' to use '.DLT', or set another suffix.");
+			ValidatedSettings.require(TOPIC.matcher(deadLetter.getTopicSuffix()).matches(), suffix,
+					deadLetter.getTopicSuffix(),
+					"The suffix makes illegal Kafka topic names (letters, digits, '.', '_' and '-' only).",
+					"Use a suffix such as '.DLT' or '-dlt'.");
+		}
 	}
 
 	/**

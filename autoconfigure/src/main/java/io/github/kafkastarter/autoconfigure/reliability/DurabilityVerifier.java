@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.github.kafkastarter.autoconfigure.client.Acks;
 import io.github.kafkastarter.autoconfigure.client.ClientScopedBeans;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientNames;
@@ -104,10 +105,7 @@ final class DurabilityVerifier implements SmartLifecycle {
 
 	private static @Nullable String acks(KafkaClient client) {
 		try {
-			String acks = EffectiveProducerSettings
-				.normalizedAcks(client.producerFactory().getConfigurationProperties().get("acks"));
-			// Kafka's default since 3.0.
-			return (acks != null) ? acks : "all";
+			return Acks.normalize(client.producerFactory().getConfigurationProperties().get("acks"));
 		}
 		catch (RuntimeException ex) {
 			// No producer factory: nothing is sent on this client.
@@ -205,9 +203,9 @@ final class DurabilityVerifier implements SmartLifecycle {
 			throws InterruptedException, ExecutionException, TimeoutException {
 		ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, node.idString());
 		Config config = get(admin.describeConfigs(List.of(broker)).values().get(broker), deadline);
-		Integer replication = intValue(config.get("default.replication.factor"));
-		Integer minInSync = intValue(config.get("min.insync.replicas"));
-		if (replication != null && minInSync != null && replication > 1 && minInSync < 2) {
+		Integer replication = EffectiveProducerSettings.integer(value(config.get("default.replication.factor")));
+		Integer minInSync = Acks.minInsyncReplicas(config);
+		if (replication != null && minInSync != null && Acks.leaderAloneAcknowledges(replication, minInSync)) {
 			findings.problem("New topics are created with default.replication.factor=" + replication
 					+ " but min.insync.replicas=" + minInSync + ".",
 					"Set min.insync.replicas=2 on the brokers.");
@@ -241,8 +239,8 @@ final class DurabilityVerifier implements SmartLifecycle {
 			TopicDescription description = described.get(resource.name());
 			int replication = description.partitions().isEmpty() ? 0
 					: description.partitions().get(0).replicas().size();
-			Integer minInSync = intValue(configs.get(resource).get("min.insync.replicas"));
-			if (replication > 1 && minInSync != null && minInSync < 2) {
+			Integer minInSync = Acks.minInsyncReplicas(configs.get(resource));
+			if (minInSync != null && Acks.leaderAloneAcknowledges(replication, minInSync)) {
 				findings.problem("Topic '" + resource.name() + "' has " + replication
 						+ " replicas but min.insync.replicas=" + minInSync
 						+ ": the leader alone acknowledges whenever its followers lag, and a failover then loses "
@@ -304,8 +302,8 @@ final class DurabilityVerifier implements SmartLifecycle {
 		return future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 	}
 
-	private static @Nullable Integer intValue(@Nullable ConfigEntry entry) {
-		return (entry != null) ? EffectiveProducerSettings.integer(entry.value()) : null;
+	private static @Nullable String value(@Nullable ConfigEntry entry) {
+		return (entry != null) ? entry.value() : null;
 	}
 
 	@Override

@@ -3,15 +3,18 @@ package io.github.kafkastarter.autoconfigure.reliability;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
+import io.github.kafkastarter.autoconfigure.client.Acks;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A producer profile applied to what a client already configures: the profile fills in
- * only the keys the configuration does not have, and gives way where one of its values
- * would contradict an explicit one (Kafka rejects idempotence with {@code acks=1}, for
- * example, and a delivery timeout shorter than linger plus request timeout).
+ * only the keys the configuration does not have, and Kafka's defaults stand for the rest.
+ * Two of a profile's own values give way where Kafka would refuse them beside an explicit
+ * one: its {@code acks} to idempotence the application asks for (explicitly or through
+ * transactions), its delivery timeout to a longer linger plus request timeout.
  */
 final class EffectiveProducerSettings {
 
@@ -23,57 +26,34 @@ final class EffectiveProducerSettings {
 			ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
 			ProducerConfig.LINGER_MS_CONFIG, ProducerConfig.BATCH_SIZE_CONFIG, ProducerConfig.COMPRESSION_TYPE_CONFIG);
 
-	private static final int KAFKA_DEFAULT_REQUEST_TIMEOUT = 30_000;
-
-	private static final int KAFKA_DEFAULT_LINGER = 5;
+	private static final Map<String, Object> KAFKA_DEFAULTS = ProducerConfig.configDef().defaultValues();
 
 	private final ProducerProfile profile;
 
 	private final Map<String, Object> additions = new LinkedHashMap<>();
-
-	private final Map<String, String> notes = new LinkedHashMap<>();
 
 	private final Map<String, Object> configured;
 
 	private EffectiveProducerSettings(ProducerProfile profile, Map<String, Object> configured, boolean transactional) {
 		this.profile = profile;
 		this.configured = configured;
-		if (profile == ProducerProfile.NONE) {
-			// No additions, not even the ones that keep a profile coherent with explicit
-			// values: Kafka resolves those itself, as it does with Spring Boot alone.
-			return;
-		}
-		Map<String, Object> wanted = new LinkedHashMap<>(profile.settings());
-		if (transactional) {
-			// Kafka transactions need idempotence, hence acks=all, whatever the profile.
-			wanted.put(ProducerConfig.ACKS_CONFIG, "all");
-			wanted.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-		}
-		String explicitAcks = normalizedAcks(configured.get(ProducerConfig.ACKS_CONFIG));
-		boolean idempotenceExplicit = configured.containsKey(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
-		boolean explicitIdempotence = idempotenceExplicit && Boolean
-			.parseBoolean(String.valueOf(configured.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)).trim());
-		if (explicitAcks != null && !"all".equals(explicitAcks) && !idempotenceExplicit) {
-			wanted.remove(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
-			this.notes.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "off: acks=" + explicitAcks + " is set");
-			this.additions.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-		}
-		if (explicitIdempotence && explicitAcks == null && !"all".equals(wanted.get(ProducerConfig.ACKS_CONFIG))) {
-			wanted.put(ProducerConfig.ACKS_CONFIG, "all");
-			this.notes.put(ProducerConfig.ACKS_CONFIG, "all: enable.idempotence=true is set");
-		}
-		if (!idempotenceExplicit && (conflictsWithIdempotence(configured))) {
-			wanted.remove(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
-			this.additions.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-			this.notes.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-					"off: retries=0 or more than 5 requests in flight are set");
-		}
-		wanted.forEach((key, value) -> {
+		profile.settings().forEach((key, value) -> {
 			if (!configured.containsKey(key)) {
-				this.additions.putIfAbsent(key, value);
+				this.additions.put(key, value);
 			}
 		});
-		fitDeliveryTimeout();
+		if (transactional || Boolean.TRUE.equals(bool(configured.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)))) {
+			// Idempotence only works with acks=all, Kafka's default.
+			this.additions.remove(ProducerConfig.ACKS_CONFIG);
+		}
+		Integer delivery = integer(this.additions.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG));
+		Integer linger = integer(value(ProducerConfig.LINGER_MS_CONFIG));
+		Integer request = integer(value(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG));
+		if (delivery != null && linger != null && request != null && delivery < (long) linger + request) {
+			// Kafka refuses an explicit delivery timeout below linger + request timeout.
+			this.additions.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+					(int) Math.min(Integer.MAX_VALUE, (long) linger + request));
+		}
 	}
 
 	/**
@@ -88,30 +68,6 @@ final class EffectiveProducerSettings {
 		return new EffectiveProducerSettings(profile, configured, transactional);
 	}
 
-	private static boolean conflictsWithIdempotence(Map<String, Object> configured) {
-		Integer retries = integer(configured.get(ProducerConfig.RETRIES_CONFIG));
-		Integer inFlight = integer(configured.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION));
-		return (retries != null && retries == 0) || (inFlight != null && inFlight > 5);
-	}
-
-	private void fitDeliveryTimeout() {
-		Object delivery = this.additions.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
-		if (delivery == null) {
-			return;
-		}
-		Integer linger = integer(value(ProducerConfig.LINGER_MS_CONFIG));
-		Integer request = integer(value(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG));
-		long floor = ((linger != null) ? linger : KAFKA_DEFAULT_LINGER)
-				+ (long) ((request != null) ? request : KAFKA_DEFAULT_REQUEST_TIMEOUT);
-		Integer wanted = integer(delivery);
-		if (wanted != null && wanted < floor) {
-			// Kafka refuses a delivery timeout below linger + request timeout.
-			int fitted = (int) Math.min(Integer.MAX_VALUE, floor);
-			this.additions.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, fitted);
-			this.notes.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "raised to linger.ms + request.timeout.ms");
-		}
-	}
-
 	/**
 	 * What to add to the configuration.
 	 * @return the keys the profile sets
@@ -121,32 +77,27 @@ final class EffectiveProducerSettings {
 	}
 
 	/**
-	 * The {@code acks} the producers will use, normalized ({@code -1} is {@code all}).
-	 * @return {@code all}, {@code 1} or {@code 0}
-	 */
-	String acks() {
-		String acks = normalizedAcks(value(ProducerConfig.ACKS_CONFIG));
-		// Kafka's own default since 3.0.
-		return (acks != null) ? acks : "all";
-	}
-
-	/**
 	 * Whether the producers will be idempotent: explicitly, or by Kafka's default, which
-	 * holds unless {@code acks}, {@code retries} or the requests in flight rule it out.
+	 * Kafka itself turns off when {@code acks} or {@code retries} rule it out.
 	 * @return whether a retry can never write a record twice
 	 */
 	boolean idempotent() {
-		Object idempotence = value(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
-		if (idempotence != null) {
-			return Boolean.parseBoolean(idempotence.toString().trim());
+		Boolean explicit = bool(this.configured.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG));
+		if (explicit != null) {
+			return explicit;
 		}
 		Integer retries = integer(value(ProducerConfig.RETRIES_CONFIG));
-		Integer inFlight = integer(value(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION));
-		return "all".equals(acks()) && (retries == null || retries > 0) && (inFlight == null || inFlight <= 5);
+		return Acks.isAll(value(ProducerConfig.ACKS_CONFIG)) && (retries == null || retries > 0);
 	}
 
+	/**
+	 * The value the producers will use: explicit, the profile's, or Kafka's default.
+	 */
 	private @Nullable Object value(String key) {
-		return this.configured.containsKey(key) ? this.configured.get(key) : this.additions.get(key);
+		if (this.configured.containsKey(key)) {
+			return this.configured.get(key);
+		}
+		return this.additions.containsKey(key) ? this.additions.get(key) : KAFKA_DEFAULTS.get(key);
 	}
 
 	/**
@@ -154,32 +105,32 @@ final class EffectiveProducerSettings {
 	 * @param sanitizer masks values the application considers sensitive
 	 * @return the description
 	 */
-	String describe(java.util.function.BiFunction<String, Object, Object> sanitizer) {
+	String describe(BiFunction<String, Object, Object> sanitizer) {
 		StringBuilder line = new StringBuilder("profile ").append(this.profile.propertyValue());
 		for (String key : REPORTED) {
-			boolean explicit = this.configured.containsKey(key);
-			Object value = explicit ? this.configured.get(key) : this.additions.get(key);
+			Object value = value(key);
+			if (ProducerConfig.ACKS_CONFIG.equals(key)) {
+				value = Acks.normalize(value);
+			}
+			else if (ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG.equals(key)) {
+				value = idempotent();
+			}
 			if (value == null) {
 				continue;
 			}
 			line.append(", ").append(key).append('=').append(sanitizer.apply(key, value));
-			String note = this.notes.get(key);
-			if (note != null) {
-				line.append(" (").append(note).append(')');
-			}
-			else if (explicit) {
+			if (this.configured.containsKey(key)) {
 				line.append(" (set explicitly)");
+			}
+			else if (ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG.equals(key) && !idempotent()) {
+				line.append(" (off: acks or retries rule it out)");
 			}
 		}
 		return line.toString();
 	}
 
-	static @Nullable String normalizedAcks(@Nullable Object acks) {
-		if (acks == null) {
-			return null;
-		}
-		String value = acks.toString().trim();
-		return "-1".equals(value) ? "all" : value.toLowerCase(java.util.Locale.ROOT);
+	private static @Nullable Boolean bool(@Nullable Object value) {
+		return (value != null) ? Boolean.valueOf(value.toString().trim()) : null;
 	}
 
 	static @Nullable Integer integer(@Nullable Object value) {

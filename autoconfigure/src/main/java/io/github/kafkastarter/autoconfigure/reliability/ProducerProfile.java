@@ -7,18 +7,19 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * A named set of producer defaults. A profile only fills in what the application leaves
- * unset: a value set in {@code spring.kafka.producer.*}, {@code spring.kafka.properties},
- * a named client's keys or a factory of the application's own always wins.
+ * A named set of producer settings, each one a difference from Kafka's own defaults. A
+ * profile only fills in what the application leaves unset: a value set in
+ * {@code spring.kafka.producer.*}, {@code spring.kafka.properties}, a named client's keys
+ * or a factory of the application's own always wins.
  */
 public enum ProducerProfile {
 
 	/**
-	 * Nothing acknowledged is lost and nothing is written twice: {@code acks=all},
-	 * idempotence on, retries unbounded within a bounded {@code delivery.timeout.ms}, at
-	 * most five requests in flight (the most idempotence keeps in order).
+	 * Kafka's own defaults, which are durable since Kafka 3.0: {@code acks=all},
+	 * idempotence, retries unbounded within a two-minute {@code delivery.timeout.ms}, at
+	 * most five requests in flight. Adds nothing.
 	 */
-	DURABLE(durable()),
+	DURABLE(Map.of()),
 
 	/**
 	 * {@link #DURABLE}, with larger batches, a longer {@code linger.ms} and lz4
@@ -27,17 +28,17 @@ public enum ProducerProfile {
 	THROUGHPUT(throughput()),
 
 	/**
-	 * Sends at once and waits for the leader only: {@code linger.ms=0}, {@code acks=1},
-	 * idempotence off, no compression, shorter timeouts. An acknowledged write can be lost
-	 * when the leader fails before a follower copied it, and retries can reorder or repeat
-	 * records. For data that is worth less than a millisecond.
+	 * Sends at once and waits for the leader only: {@code linger.ms=0}, {@code acks=1}
+	 * (with which Kafka turns idempotence off), shorter timeouts. An acknowledged write can
+	 * be lost when the leader fails before a follower copied it, and retries can reorder
+	 * or repeat records. For data that is worth less than a millisecond.
 	 */
 	LOW_LATENCY(lowLatency()),
 
 	/**
 	 * Adds nothing: the producer gets Kafka's defaults for whatever the application does
-	 * not set, and Kafka's own handling of settings that rule out idempotence, exactly as
-	 * with Spring Boot alone.
+	 * not set, exactly as with Spring Boot alone. The same as {@link #DURABLE}, named for
+	 * what it does.
 	 */
 	NONE(Map.of());
 
@@ -75,20 +76,8 @@ public enum ProducerProfile {
 		return EffectiveProducerSettings.resolve(this, configured, transactional).idempotent();
 	}
 
-	private static Map<String, Object> durable() {
-		Map<String, Object> settings = new LinkedHashMap<>();
-		settings.put(ProducerConfig.ACKS_CONFIG, "all");
-		settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-		settings.put(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
-		settings.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-		// Bounded: a send that cannot be delivered within two minutes fails its future
-		// instead of waiting forever.
-		settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
-		return settings;
-	}
-
 	private static Map<String, Object> throughput() {
-		Map<String, Object> settings = durable();
+		Map<String, Object> settings = new LinkedHashMap<>();
 		settings.put(ProducerConfig.LINGER_MS_CONFIG, 20);
 		settings.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
 		settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
@@ -98,9 +87,7 @@ public enum ProducerProfile {
 	private static Map<String, Object> lowLatency() {
 		Map<String, Object> settings = new LinkedHashMap<>();
 		settings.put(ProducerConfig.ACKS_CONFIG, "1");
-		settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
 		settings.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-		settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
 		settings.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
 		settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
 		return settings;

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.kafkastarter.autoconfigure.diagnostics.ValidatedSettings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -11,14 +13,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * of them under {@code kafka.starter.clients.<name>.producer.*}.
  */
 @ConfigurationProperties("kafka.starter.producer")
-public class ProducerReliabilityProperties {
+public class ProducerReliabilityProperties implements ValidatedSettings {
 
 	/**
-	 * Producer defaults: 'durable' (acks=all, idempotence, unbounded retries within a
-	 * 2-minute delivery timeout), 'throughput' (durable with larger batches, linger.ms=20
-	 * and lz4), 'low-latency' (linger.ms=0, acks=1, no idempotence) or 'none' (nothing
-	 * added: Kafka's defaults, as with Spring Boot alone). Values set explicitly in
-	 * spring.kafka.producer.*, spring.kafka.properties or a named client always win.
+	 * Producer settings that differ from Kafka's defaults: 'durable' (nothing added:
+	 * Kafka's defaults, acks=all, idempotence, unbounded retries within a 2-minute
+	 * delivery timeout), 'throughput' (linger.ms=20, 256 KB batches, lz4), 'low-latency'
+	 * (linger.ms=0, acks=1, so no idempotence, shorter timeouts) or 'none' (nothing added,
+	 * as 'durable'). Values set explicitly in spring.kafka.producer.*,
+	 * spring.kafka.properties or a named client always win.
 	 */
 	private ProducerProfile profile = ProducerProfile.DURABLE;
 
@@ -97,6 +100,13 @@ public class ProducerReliabilityProperties {
 		 */
 		OFF
 
+	}
+
+	@Override
+	public void validate(String prefix) {
+		ValidatedSettings.require(ValidatedSettings.positiveOrUnset(this.verifyTimeout), prefix + ".verify-timeout",
+				this.verifyTimeout, "This duration must be above zero.",
+				"Set '" + prefix + ".verify-timeout' to a positive duration, for example 10s.");
 	}
 
 }

@@ -64,9 +64,11 @@ class ReliabilityStartupFailureReportTests {
 	void idempotenceWithAcksOne(CapturedOutput output) {
 		String report = StartupFailures.report(output, SERVERS, "spring.kafka.producer.acks=1",
 				"spring.kafka.producer.properties.enable.idempotence=true");
-		assertThat(report).contains("spring.kafka.producer.acks")
-			.contains("only works with acks=all")
-			.contains("'spring.kafka.producer.acks=all'");
+		// Kafka's own refusal, with the two properties that cause it.
+		assertThat(report).contains("property 'spring.kafka.producer.acks' has the value '1'")
+			.contains("Must set acks to all in order to use the idempotent producer")
+			.contains("without 'spring.kafka.producer.properties[enable.idempotence]=true'")
+			.contains("Kafka's default for acks is all");
 	}
 
 	@Test
@@ -74,16 +76,19 @@ class ReliabilityStartupFailureReportTests {
 		String report = StartupFailures.report(output, SERVERS,
 				"kafka.starter.clients.payments.producer.transaction-id-prefix=pay-",
 				"kafka.starter.clients.payments.producer.acks=0");
-		assertThat(report).contains("kafka.starter.clients.payments.producer.acks")
-			.contains("transactions ('kafka.starter.clients.payments.producer.transaction-id-prefix')");
+		assertThat(report)
+			.contains("property 'kafka.starter.clients.payments.producer.transaction-id-prefix' has the value 'pay-'")
+			.contains("Cannot set a transactional.id without also enabling idempotence")
+			.contains("or without 'kafka.starter.clients.payments.producer.acks=0'");
 	}
 
 	@Test
 	void transactionsWithoutIdempotence(CapturedOutput output) {
 		String report = StartupFailures.report(output, SERVERS, "spring.kafka.producer.transaction-id-prefix=tx-",
 				"spring.kafka.producer.properties.enable.idempotence=false");
-		assertThat(report).contains("spring.kafka.producer.properties[enable.idempotence]")
-			.contains("Transactions ('spring.kafka.producer.transaction-id-prefix') need the idempotent producer");
+		assertThat(report).contains("property 'spring.kafka.producer.transaction-id-prefix' has the value 'tx-'")
+			.contains("Cannot set a transactional.id without also enabling idempotence")
+			.contains("or without 'spring.kafka.producer.properties[enable.idempotence]=false'");
 	}
 
 	@Test
@@ -96,11 +101,39 @@ class ReliabilityStartupFailureReportTests {
 	}
 
 	@Test
+	void tooManyRequestsInFlightForKafkasDefaultIdempotence(CapturedOutput output) {
+		// The durable profile no longer turns idempotence off behind the application's back.
+		String report = StartupFailures.report(output, SERVERS,
+				"spring.kafka.producer.properties.max.in.flight.requests.per.connection=10");
+		assertThat(report).contains("property 'spring.kafka.producer.properties[max.in.flight.requests.per.connection]'")
+			.contains("must be set to at most 5")
+			.contains("Kafka's default (5)");
+	}
+
+	@Test
+	void compressionTypeKafkaDoesNotKnow(CapturedOutput output) {
+		String report = StartupFailures.report(output, SERVERS,
+				"kafka.starter.clients.audit.producer.compression-type=snappy2");
+		assertThat(report).contains("property 'kafka.starter.clients.audit.producer.compression-type'")
+			.contains("String must be one of: none, gzip, snappy, lz4, zstd")
+			.contains("Kafka's default (none)");
+	}
+
+	@Test
+	void autoOffsetResetKafkaDoesNotKnow(CapturedOutput output) {
+		String report = StartupFailures.report(output, SERVERS,
+				"spring.kafka.consumer.properties.auto.offset.reset=oldest");
+		assertThat(report).contains("property 'spring.kafka.consumer.properties[auto.offset.reset]'")
+			.contains("'earliest', 'latest', 'none'");
+	}
+
+	@Test
 	void negativeDeliveryTimeout(CapturedOutput output) {
 		String report = StartupFailures.report(output, SERVERS,
 				"spring.kafka.producer.properties.delivery.timeout.ms=-1");
 		assertThat(report).contains("spring.kafka.producer.properties[delivery.timeout.ms]")
-			.contains("above zero");
+			.contains("Value must be at least 0")
+			.contains("Kafka's default (120000)");
 	}
 
 	@Test
@@ -120,7 +153,7 @@ class ReliabilityStartupFailureReportTests {
 	@Test
 	void zeroMaxPollRecords(CapturedOutput output) {
 		String report = StartupFailures.report(output, SERVERS, "spring.kafka.consumer.max-poll-records=0");
-		assertThat(report).contains("spring.kafka.consumer.max-poll-records").contains("above zero");
+		assertThat(report).contains("spring.kafka.consumer.max-poll-records").contains("Value must be at least 1");
 	}
 
 	@Test
@@ -150,8 +183,11 @@ class ReliabilityStartupFailureReportTests {
 	@Test
 	void unknownProducerProfile(CapturedOutput output) {
 		String report = StartupFailures.report(output, SERVERS, "kafka.starter.clients.audit.producer.profile=fast");
+		// Spring Boot's binding report, with the valid values.
 		assertThat(report).contains("kafka.starter.clients.audit.producer.profile")
-			.contains("'fast' is not one of 'durable', 'throughput', 'low-latency', 'none'");
+			.contains("fast")
+			.contains("The following values are valid")
+			.containsIgnoringCase("low_latency");
 	}
 
 	@Test

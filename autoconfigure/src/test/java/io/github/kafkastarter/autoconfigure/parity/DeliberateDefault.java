@@ -61,32 +61,6 @@ enum DeliberateDefault {
 	},
 
 	/**
-	 * The durable producer profile: Kafka's own producer defaults written out, and
-	 * idempotence turned off where more than five requests in flight rule it out (Kafka
-	 * refuses to create such a producer unless idempotence is set).
-	 */
-	DURABLE_PRODUCER_PROFILE("kafka.starter.producer.profile=none") {
-
-		private final List<String> keys = List.of("acks", "enable.idempotence", "retries",
-				"max.in.flight.requests.per.connection", "delivery.timeout.ms");
-
-		@Override
-		Difference undo(Difference difference, Map<String, String> boot) {
-			for (String key : this.keys) {
-				if (difference.is("producerFactory.config[" + key + "]") && difference.boot() == null) {
-					return difference.withStarter(null);
-				}
-			}
-			if (difference.is("producerFactory.kafkaAccepts") && difference.boot() != null
-					&& difference.boot().contains("idempotent producer") && "accepted".equals(difference.starter())) {
-				return difference.withStarter(difference.boot());
-			}
-			return difference;
-		}
-
-	},
-
-	/**
 	 * A unique record id header stamped by producers that are not idempotent (whose
 	 * retries can write a record twice).
 	 */
