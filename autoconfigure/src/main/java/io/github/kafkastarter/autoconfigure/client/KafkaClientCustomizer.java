@@ -46,9 +46,11 @@ public interface KafkaClientCustomizer {
 	}
 
 	/**
-	 * Customize a listener container as a listener container factory creates it, after its
-	 * listener is set up and after any {@code ContainerCustomizer} the factory already had.
-	 * {@code container.getListenerId()} tells which listener it runs.
+	 * Customize a listener container as a listener container factory bean creates it, once
+	 * the factory is done with it: after its listener is set up, the factory's
+	 * {@code ContainerCustomizer} and the listener's {@code ContainerPostProcessor}.
+	 * {@code container.getListenerId()} tells which listener it runs;
+	 * {@link ListenerEndpoints} tells its listener method and annotations.
 	 * @param client the client of the factory that created the container
 	 * @param container the container, not yet started
 	 */

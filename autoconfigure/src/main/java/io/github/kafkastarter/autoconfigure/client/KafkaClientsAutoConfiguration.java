@@ -79,6 +79,12 @@ public final class KafkaClientsAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	ListenerEndpoints kafkaStarterListenerEndpoints() {
+		return new ListenerEndpoints();
+	}
+
+	@Bean
 	@Fallback
 	@Conditional(OnNamedClientsCondition.class)
 	KafkaClientCustomizer kafkaStarterTopicScopingCustomizer(ListableBeanFactory beanFactory) {

@@ -1,38 +1,46 @@
 package io.github.kafkastarter.autoconfigure.client;
 
-import java.lang.reflect.Field;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
-import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.kafka.config.AbstractKafkaListenerContainerFactory;
+import org.springframework.beans.factory.config.SmartInstantiationAwareBeanPostProcessor;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
-import org.springframework.kafka.config.ContainerCustomizer;
+import org.springframework.kafka.config.KafkaListenerEndpoint;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.util.ReflectionUtils;
 
 /**
  * Applies every {@link KafkaClientCustomizer} to each Kafka factory, template and admin as
  * it is created, whoever declared it. A bean belongs to a named client when it carries one
  * of the client's bean names or is built on one of the client's factories; otherwise it
- * belongs to the default client.
+ * belongs to the default client. Each listener container factory bean is decorated (see
+ * {@link ContainerCreationHook}) so that the containers it creates reach the customizers
+ * too.
  */
-final class KafkaClientsPostProcessor implements BeanPostProcessor, BeanFactoryAware {
-
-	private static final Field CONTAINER_CUSTOMIZER = containerCustomizerField();
+final class KafkaClientsPostProcessor
+		implements SmartInstantiationAwareBeanPostProcessor, BeanFactoryAware, BeanClassLoaderAware {
 
 	private @Nullable BeanFactory beanFactory;
+
+	private @Nullable ClassLoader classLoader;
+
+	private @Nullable ListenerEndpoints endpoints;
+
+	// Factories handed out early (a circular reference) were decorated then.
+	private final Set<String> decoratedEarly = ConcurrentHashMap.newKeySet();
 
 	private @Nullable List<KafkaClientCustomizer> customizers;
 
@@ -41,6 +49,11 @@ final class KafkaClientsPostProcessor implements BeanPostProcessor, BeanFactoryA
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
 		this.beanFactory = beanFactory;
+	}
+
+	@Override
+	public void setBeanClassLoader(ClassLoader classLoader) {
+		this.classLoader = classLoader;
 	}
 
 	@Override
@@ -56,9 +69,8 @@ final class KafkaClientsPostProcessor implements BeanPostProcessor, BeanFactoryA
 			customize((customizer) -> customizer.customizeConsumerFactory(client, factory));
 		}
 		else if (bean instanceof ConcurrentKafkaListenerContainerFactory<?, ?> factory) {
-			KafkaClient client = clientFor(beanName, "KafkaListenerContainerFactory", factory.getConsumerFactory());
+			KafkaClient client = listenerFactoryClient(beanName, factory);
 			customize((customizer) -> customizer.customizeListenerContainerFactory(client, factory));
-			hookContainers(client, factory);
 		}
 		else if (bean instanceof KafkaTemplate<?, ?> template) {
 			KafkaClient client = clientFor(beanName, "KafkaTemplate", template.getProducerFactory());
@@ -71,19 +83,39 @@ final class KafkaClientsPostProcessor implements BeanPostProcessor, BeanFactoryA
 		return bean;
 	}
 
-	@SuppressWarnings({ "unchecked", "rawtypes" })
-	private void hookContainers(KafkaClient client, ConcurrentKafkaListenerContainerFactory<?, ?> factory) {
-		// The factory holds one ContainerCustomizer, set by Boot or by the application: keep
-		// it and run the client customizers after it.
-		ContainerCustomizer existing = (ContainerCustomizer) ReflectionUtils.getField(CONTAINER_CUSTOMIZER, factory);
-		ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> composite = (
-				container) -> {
-			if (existing != null) {
-				existing.configure(container);
-			}
-			customize((customizer) -> customizer.customizeContainer(client, container));
-		};
-		((ConcurrentKafkaListenerContainerFactory) factory).setContainerCustomizer(composite);
+	@Override
+	public Object getEarlyBeanReference(Object bean, String beanName) throws BeansException {
+		if (bean instanceof ConcurrentKafkaListenerContainerFactory<?, ?> factory) {
+			this.decoratedEarly.add(beanName);
+			return decorate(bean, beanName, factory);
+		}
+		return bean;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		if (bean instanceof ConcurrentKafkaListenerContainerFactory<?, ?> factory
+				&& !this.decoratedEarly.remove(beanName)) {
+			return decorate(bean, beanName, factory);
+		}
+		return bean;
+	}
+
+	private Object decorate(Object bean, String beanName, ConcurrentKafkaListenerContainerFactory<?, ?> factory) {
+		KafkaClient client = listenerFactoryClient(beanName, factory);
+		return ContainerCreationHook.decorate(bean, beanName, client, this::containerCreated, this.classLoader);
+	}
+
+	private void containerCreated(KafkaClient client, ConcurrentMessageListenerContainer<?, ?> container,
+			@Nullable KafkaListenerEndpoint endpoint) {
+		if (endpoint != null) {
+			endpoints().containerCreated(container, endpoint);
+		}
+		customize((customizer) -> customizer.customizeContainer(client, container));
+	}
+
+	private KafkaClient listenerFactoryClient(String beanName, ConcurrentKafkaListenerContainerFactory<?, ?> factory) {
+		return clientFor(beanName, "KafkaListenerContainerFactory", factory.getConsumerFactory());
 	}
 
 	private KafkaClient clientFor(String beanName, String suffix, @Nullable Object factory) {
@@ -127,14 +159,13 @@ final class KafkaClientsPostProcessor implements BeanPostProcessor, BeanFactoryA
 		return customizers;
 	}
 
-	private static Field containerCustomizerField() {
-		Field field = ReflectionUtils.findField(AbstractKafkaListenerContainerFactory.class, "containerCustomizer");
-		if (field == null) {
-			throw new IllegalStateException("This Spring Kafka version has no AbstractKafkaListenerContainerFactory"
-					+ ".containerCustomizer; the starter needs it to keep a factory's own customizer");
+	private ListenerEndpoints endpoints() {
+		ListenerEndpoints endpoints = this.endpoints;
+		if (endpoints == null) {
+			endpoints = beanFactory().getBeanProvider(ListenerEndpoints.class).getIfAvailable(ListenerEndpoints::new);
+			this.endpoints = endpoints;
 		}
-		ReflectionUtils.makeAccessible(field);
-		return field;
+		return endpoints;
 	}
 
 	private BeanFactory beanFactory() {

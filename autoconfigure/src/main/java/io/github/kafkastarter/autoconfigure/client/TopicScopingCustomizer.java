@@ -1,9 +1,6 @@
 package io.github.kafkastarter.autoconfigure.client;
 
-import java.lang.reflect.Method;
-import java.util.Collection;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,7 +10,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaAdmin.NewTopics;
-import org.springframework.util.ReflectionUtils;
 
 /**
  * Makes each admin create only the {@code NewTopic} beans meant for its cluster: a topic
@@ -49,26 +45,13 @@ final class TopicScopingCustomizer implements KafkaClientCustomizer {
 			}
 			for (String name : this.beanFactory.getBeanNamesForType(NewTopics.class, false, false)) {
 				Set<String> scope = ClientScopedBeans.scopeOf(this.beanFactory, name);
-				for (NewTopic topic : topicsOf(this.beanFactory.getBean(name, NewTopics.class))) {
+				for (NewTopic topic : NewTopicsContents.of(this.beanFactory.getBean(name, NewTopics.class))) {
 					scopes.put(topic, scope);
 				}
 			}
 			this.scopes = scopes;
 		}
 		return scopes;
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Collection<NewTopic> topicsOf(NewTopics topics) {
-		// Spring Kafka keeps the accessor package-private; without it, such topics stay on
-		// the default client.
-		Method getter = ReflectionUtils.findMethod(NewTopics.class, "getNewTopics");
-		if (getter == null) {
-			return List.of();
-		}
-		ReflectionUtils.makeAccessible(getter);
-		Object result = ReflectionUtils.invokeMethod(getter, topics);
-		return (result instanceof Collection<?> collection) ? (Collection<NewTopic>) collection : List.of();
 	}
 
 }

@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.client.ListenerEndpoints;
 import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
 import io.github.kafkastarter.autoconfigure.reliability.ReliabilityAutoConfiguration;
 
@@ -62,8 +63,10 @@ public final class DeduplicationAutoConfiguration {
 	@Fallback
 	@ConditionalOnMissingBean(name = "kafkaStarterDeduplicationCustomizer")
 	KafkaClientCustomizer kafkaStarterDeduplicationCustomizer(ObjectProvider<Deduplication> deduplication,
-			DeduplicationProperties properties, Environment environment) {
-		return new DeduplicationCustomizer(deduplication::getObject, properties.getHeader(), Binder.get(environment));
+			ObjectProvider<ListenerEndpoints> endpoints, DeduplicationProperties properties, Environment environment) {
+		return new DeduplicationCustomizer(deduplication::getObject,
+				endpoints::getIfAvailable, properties.getHeader(),
+				Binder.get(environment));
 	}
 
 	// Registered after the nested JdbcStore (Spring loads nested configuration first), so

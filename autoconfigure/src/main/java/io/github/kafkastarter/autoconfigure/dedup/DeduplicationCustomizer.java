@@ -7,11 +7,13 @@ import java.util.function.Supplier;
 import io.github.kafkastarter.autoconfigure.client.InterceptorClasses;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
+import io.github.kafkastarter.autoconfigure.client.ListenerEndpoints;
 import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
 import io.github.kafkastarter.autoconfigure.reliability.ListenerReliabilitySettings;
 import io.github.kafkastarter.autoconfigure.reliability.ProducerProfile;
 import io.github.kafkastarter.autoconfigure.reliability.ProducerReliabilityProperties;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +44,16 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer, Ordered {
 
 	private final Supplier<Deduplication> deduplication;
 
+	private final Supplier<@Nullable ListenerEndpoints> endpoints;
+
 	private final String header;
 
 	private final Binder binder;
 
-	DeduplicationCustomizer(Supplier<Deduplication> deduplication, String header, Binder binder) {
+	DeduplicationCustomizer(Supplier<Deduplication> deduplication, Supplier<@Nullable ListenerEndpoints> endpoints,
+			String header, Binder binder) {
 		this.deduplication = deduplication;
+		this.endpoints = endpoints;
 		this.header = header;
 		this.binder = binder;
 	}
@@ -92,7 +98,7 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer, Ordered {
 		Object listener = container.getContainerProperties().getMessageListener();
 		String listenerId = container.getListenerId();
 		ListenerReliabilitySettings settings = ListenerReliabilitySettings.resolve(client, listenerId, this.binder);
-		if (listener == null || !(settings.deduplicate() || ListenerMethods.isDeduplicated(listener))) {
+		if (listener == null || !(settings.deduplicate() || isAnnotated(container))) {
 			return;
 		}
 		String name = (listenerId != null) ? listenerId : String.valueOf(container.getBeanName());
@@ -131,6 +137,11 @@ final class DeduplicationCustomizer implements KafkaClientCustomizer, Ordered {
 			return;
 		}
 		logger.debug("Listener {} of group {} skips records it has processed", name, group);
+	}
+
+	private boolean isAnnotated(ConcurrentMessageListenerContainer<?, ?> container) {
+		ListenerEndpoints endpoints = this.endpoints.get();
+		return endpoints != null && endpoints.isAnnotated(container, Deduplicated.class);
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package io.github.kafkastarter.autoconfigure.reliability;
 
-import java.lang.reflect.Field;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
@@ -12,20 +11,15 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.ClassUtils;
-import org.springframework.util.ReflectionUtils;
 
 /**
  * Wraps deserializers in Spring Kafka's {@link ErrorHandlingDeserializer}, however they
  * are configured: as a class or class name in the configuration (the wrapper takes the
- * original as its delegate class), or as instances or suppliers set on the factory (each
- * instance the supplier gives is wrapped). Deserializers that already handle errors are
- * left alone.
+ * original as its delegate class), or as an instance or a supplier set on the factory (one
+ * wrapper around the one instance; for a supplier that makes a deserializer per consumer,
+ * each one it makes is wrapped). Deserializers that already handle errors are left alone.
  */
 final class PoisonPillSafety {
-
-	private static final @Nullable Field KEY_SUPPLIER = supplierField("keyDeserializerSupplier");
-
-	private static final @Nullable Field VALUE_SUPPLIER = supplierField("valueDeserializerSupplier");
 
 	private PoisonPillSafety() {
 	}
@@ -46,30 +40,19 @@ final class PoisonPillSafety {
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private static void wrap(DefaultKafkaConsumerFactory factory, boolean key, Map<String, Object> configs,
 			Map<String, Object> updates, @Nullable ClassLoader classLoader) {
-		Field field = key ? KEY_SUPPLIER : VALUE_SUPPLIER;
-		Supplier<Deserializer<?>> supplier = (field != null)
-				? (Supplier<Deserializer<?>>) ReflectionUtils.getField(field, factory) : null;
-		// Asked once to see what it gives (without a deserializer set, nothing): that is
-		// how instances set on the factory are told from classes in the configuration.
-		Deserializer<?> instance = (supplier != null) ? supplier.get()
-				: (Deserializer<?>) (key ? factory.getKeyDeserializer() : factory.getValueDeserializer());
-		if (instance != null) {
-			if (instance instanceof ErrorHandlingDeserializer<?>) {
-				return;
-			}
-			if (supplier != null) {
-				Supplier<Deserializer<?>> original = supplier;
-				// Asked again for every consumer: a supplier that makes one deserializer per
-				// consumer keeps doing so.
-				Supplier<Deserializer<?>> wrapping = () -> safe(original.get(), key);
-				if (key) {
-					factory.setKeyDeserializerSupplier((Supplier) wrapping);
-				}
-				else {
-					factory.setValueDeserializerSupplier((Supplier) wrapping);
-				}
-			}
-			else if (key) {
+		// Asked to see what it gives (without a deserializer set, nothing): that is how
+		// instances set on the factory are told from classes in the configuration.
+		Deserializer<?> instance = deserializer(factory, key);
+		if (instance == null) {
+			wrapConfigured(key, configs, updates, classLoader);
+			return;
+		}
+		if (instance instanceof ErrorHandlingDeserializer<?>) {
+			return;
+		}
+		if (deserializer(factory, key) == instance) {
+			// One deserializer for every consumer, as the factory had it.
+			if (key) {
 				factory.setKeyDeserializer(safe(instance, true));
 			}
 			else {
@@ -77,7 +60,25 @@ final class PoisonPillSafety {
 			}
 			return;
 		}
-		wrapConfigured(key, configs, updates, classLoader);
+		// A new deserializer for every consumer: so is its wrapper.
+		Supplier<@Nullable Deserializer<?>> original = SpringKafkaInternals.deserializerSupplier(factory, key);
+		Supplier<Deserializer<?>> wrapping = () -> safe(original.get(), key);
+		if (key) {
+			factory.setKeyDeserializerSupplier((Supplier) wrapping);
+		}
+		else {
+			factory.setValueDeserializerSupplier((Supplier) wrapping);
+		}
+	}
+
+	private static @Nullable Deserializer<?> deserializer(DefaultKafkaConsumerFactory<?, ?> factory, boolean key) {
+		try {
+			return key ? factory.getKeyDeserializer() : factory.getValueDeserializer();
+		}
+		catch (NullPointerException ex) {
+			// Spring Kafka's answer for a factory built with no supplier at all.
+			return null;
+		}
 	}
 
 	/**
@@ -148,14 +149,6 @@ final class PoisonPillSafety {
 		ErrorHandlingDeserializer<?> wrapper = new ErrorHandlingDeserializer<>(deserializer);
 		wrapper.setForKey(key);
 		return wrapper;
-	}
-
-	private static @Nullable Field supplierField(String name) {
-		Field field = ReflectionUtils.findField(DefaultKafkaConsumerFactory.class, name, Supplier.class);
-		if (field != null) {
-			ReflectionUtils.makeAccessible(field);
-		}
-		return field;
 	}
 
 }

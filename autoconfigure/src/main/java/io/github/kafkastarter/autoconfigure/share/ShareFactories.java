@@ -71,7 +71,6 @@ final class ShareFactories {
 	static ShareKafkaListenerContainerFactory<Object, Object> containerFactory(KafkaClient client,
 			ShareConsumerFactory<Object, Object> consumerFactory, @Nullable KafkaClientContainers containers,
 			ShareGroupSupport support) {
-		ShareSettings settings = client.settings("share", ShareSettings.class);
 		ShareKafkaListenerContainerFactory<Object, Object> factory = new ShareKafkaListenerContainerFactory<>(
 				consumerFactory) {
 
@@ -90,12 +89,22 @@ final class ShareFactories {
 			}
 
 		};
+		configure(factory, client);
+		return factory;
+	}
+
+	/**
+	 * Applies a client's share settings to a share listener container factory.
+	 * @param factory the factory
+	 * @param client the client
+	 */
+	static void configure(ShareKafkaListenerContainerFactory<?, ?> factory, KafkaClient client) {
+		ShareSettings settings = client.settings("share", ShareSettings.class);
 		factory.getContainerProperties().setShareAckMode(settings.getAcknowledgementMode());
 		factory.setConcurrency(settings.getConcurrency());
 		factory.setShareConsumerRecordRecoverer((settings.getOnFailure() == ShareSettings.OnFailure.RELEASE)
 				? ShareConsumerRecordRecoverer.RELEASING : ShareConsumerRecordRecoverer.REJECTING);
 		factory.setAutoStartup(client.properties().getListener().isAutoStartup());
-		return factory;
 	}
 
 	/**

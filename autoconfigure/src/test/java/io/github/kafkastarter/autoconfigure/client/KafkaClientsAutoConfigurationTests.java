@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,6 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.transaction.KafkaTransactionManager;
-import org.springframework.test.util.ReflectionTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -182,33 +180,14 @@ class KafkaClientsAutoConfigurationTests {
 			.run((context) -> {
 				ConcurrentKafkaListenerContainerFactory<?, ?> factory = context
 					.getBean("analyticsKafkaListenerContainerFactory", ConcurrentKafkaListenerContainerFactory.class);
-				assertThat(ReflectionTestUtils.getField(factory, "concurrency")).isEqualTo(5);
+				assertThat(factory.createContainer("analytics").getConcurrency()).isEqualTo(5);
 				assertThat(factory.isBatchListener()).isTrue();
 				assertThat(factory.getContainerProperties().getAckMode()).isEqualTo(AckMode.RECORD);
 				assertThat(factory.getConsumerFactory()).isSameAs(context.getBean("analyticsConsumerFactory"));
 				ConcurrentKafkaListenerContainerFactory<?, ?> defaultFactory = context
 					.getBean("kafkaListenerContainerFactory", ConcurrentKafkaListenerContainerFactory.class);
-				assertThat(ReflectionTestUtils.getField(defaultFactory, "concurrency")).isEqualTo(2);
+				assertThat(defaultFactory.createContainer("default").getConcurrency()).isEqualTo(2);
 				assertThat(defaultFactory.isBatchListener()).isNotEqualTo(Boolean.TRUE);
-			});
-	}
-
-	@Test
-	void newTopicBeansAreCreatedOnlyOnTheClientsTheyName() {
-		this.runner
-			.withPropertyValues("kafka.starter.clients.analytics.bootstrap-servers=analytics:9092",
-					"spring.kafka.admin.auto-create=false")
-			.withUserConfiguration(Topics.class)
-			.run((context) -> {
-				NewTopic orders = context.getBean("orders", NewTopic.class);
-				NewTopic reports = context.getBean("reports", NewTopic.class);
-				NewTopic everywhere = context.getBean("everywhere", NewTopic.class);
-				assertThat(topicFilter(context.getBean("kafkaAdmin", KafkaAdmin.class)))
-					.accepts(orders, everywhere)
-					.rejects(reports);
-				assertThat(topicFilter(context.getBean("analyticsKafkaAdmin", KafkaAdmin.class)))
-					.accepts(reports, everywhere)
-					.rejects(orders);
 			});
 	}
 
@@ -312,11 +291,6 @@ class KafkaClientsAutoConfigurationTests {
 
 	}
 
-	@SuppressWarnings("unchecked")
-	private static java.util.function.Predicate<NewTopic> topicFilter(KafkaAdmin admin) {
-		return (java.util.function.Predicate<NewTopic>) ReflectionTestUtils.getField(admin, "createOrModifyTopic");
-	}
-
 	private static Map<String, Object> producerConfigs(Object factory) {
 		return ((DefaultKafkaProducerFactory<?, ?>) factory).getConfigurationProperties();
 	}
@@ -342,28 +316,6 @@ class KafkaClientsAutoConfigurationTests {
 			KafkaTemplate<Object, Object> template = new KafkaTemplate<>(factory);
 			template.setDefaultTopic("user-defined");
 			return template;
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Topics {
-
-		@Bean
-		NewTopic orders() {
-			return new NewTopic("orders", 1, (short) 1);
-		}
-
-		@Bean
-		@ForClients("analytics")
-		NewTopic reports() {
-			return new NewTopic("reports", 1, (short) 1);
-		}
-
-		@Bean
-		@ForClients({ "default", "analytics" })
-		NewTopic everywhere() {
-			return new NewTopic("everywhere", 1, (short) 1);
 		}
 
 	}

@@ -2,12 +2,19 @@ package io.github.kafkastarter.autoconfigure.client;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import io.github.kafkastarter.autoconfigure.support.TestKafka;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,8 +23,10 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +34,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Three clusters, one topic name on each: every template and listener container factory
- * talks to its own cluster only.
+ * talks to its own cluster only, and every admin creates only the topic beans meant for
+ * its cluster.
  */
 class NamedClientsRoutingIntegrationTests {
 
@@ -75,6 +85,67 @@ class NamedClientsRoutingIntegrationTests {
 				assertThat(listeners.onDefault).containsExactly("via-default");
 				assertThat(listeners.onAnalytics).containsExactly("via-analytics");
 			});
+	}
+
+	@Test
+	void topicBeansAreCreatedOnTheClustersTheyName() throws Exception {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
+					KafkaClientsAutoConfiguration.class))
+			.withUserConfiguration(Topics.class)
+			.withPropertyValues(TestBrokers.sharedServersProperty(),
+					"kafka.starter.clients.analytics.bootstrap-servers=" + analyticsCluster.getBrokersAsString(),
+					"kafka.starter.clients.audit.bootstrap-servers=" + auditCluster.getBrokersAsString())
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(topics(TestBrokers.shared().getBrokersAsString())).contains("scoping-default",
+						"scoping-everywhere", "scoping-set-default")
+					.doesNotContain("scoping-analytics", "scoping-set-analytics");
+				assertThat(topics(analyticsCluster.getBrokersAsString()))
+					.containsExactlyInAnyOrder("scoping-analytics", "scoping-everywhere", "scoping-set-analytics");
+				assertThat(topics(auditCluster.getBrokersAsString())).isEmpty();
+			});
+	}
+
+	private static Set<String> topics(String servers) throws Exception {
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
+			Set<String> names = new TreeSet<>(admin.listTopics().names().get(30, TimeUnit.SECONDS));
+			names.removeIf((name) -> !name.startsWith("scoping-"));
+			return names;
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Topics {
+
+		@Bean
+		NewTopic scopingDefault() {
+			return new NewTopic("scoping-default", 1, (short) 1);
+		}
+
+		@Bean
+		@ForClients("analytics")
+		NewTopic scopingAnalytics() {
+			return new NewTopic("scoping-analytics", 1, (short) 1);
+		}
+
+		@Bean
+		@ForClients({ "default", "analytics" })
+		NewTopic scopingEverywhere() {
+			return new NewTopic("scoping-everywhere", 1, (short) 1);
+		}
+
+		@Bean
+		KafkaAdmin.NewTopics scopingSetDefault() {
+			return new KafkaAdmin.NewTopics(new NewTopic("scoping-set-default", 1, (short) 1));
+		}
+
+		@Bean
+		@ForClients("analytics")
+		KafkaAdmin.NewTopics scopingSetAnalytics() {
+			return new KafkaAdmin.NewTopics(new NewTopic("scoping-set-analytics", 1, (short) 1));
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

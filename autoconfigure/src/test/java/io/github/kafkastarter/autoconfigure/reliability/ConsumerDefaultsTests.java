@@ -1,11 +1,15 @@
 package io.github.kafkastarter.autoconfigure.reliability;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.IntegerDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -55,13 +59,12 @@ class ConsumerDefaultsTests {
 	}
 
 	@Test
-	@SuppressWarnings("unchecked")
+	@SuppressWarnings({ "unchecked", "rawtypes" })
 	void deserializerInstancesAndSuppliersOnTheFactoryAreWrapped() {
 		this.runner.withBean(DefaultKafkaConsumerFactoryCustomizer.class, () -> (factory) -> {
 			DefaultKafkaConsumerFactory<Object, Object> raw = (DefaultKafkaConsumerFactory<Object, Object>) factory;
-			raw.setKeyDeserializer((org.apache.kafka.common.serialization.Deserializer) new StringDeserializer());
-			raw.setValueDeserializerSupplier(
-					() -> (org.apache.kafka.common.serialization.Deserializer) new IntegerDeserializer());
+			raw.setKeyDeserializer((Deserializer) new StringDeserializer());
+			raw.setValueDeserializerSupplier(() -> (Deserializer) new IntegerDeserializer());
 		}).run((context) -> {
 			DefaultKafkaConsumerFactory<?, ?> factory = context.getBean(DefaultKafkaConsumerFactory.class);
 			assertThat(factory.getKeyDeserializer()).isInstanceOf(ErrorHandlingDeserializer.class);
@@ -69,6 +72,36 @@ class ConsumerDefaultsTests {
 			// A supplier still gives a fresh deserializer for each consumer.
 			assertThat(factory.getValueDeserializer()).isNotSameAs(factory.getValueDeserializer());
 		});
+	}
+
+	@Test
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	void oneDeserializerOnTheFactoryGetsOneWrapperAroundIt() {
+		Deserializer<Object> upperCase = (Deserializer) new UpperCaseDeserializer();
+		this.runner.withBean(DefaultKafkaConsumerFactoryCustomizer.class,
+				() -> (factory) -> ((DefaultKafkaConsumerFactory<Object, Object>) factory).setValueDeserializer(upperCase))
+			.run((context) -> {
+				DefaultKafkaConsumerFactory<?, ?> factory = context.getBean(DefaultKafkaConsumerFactory.class);
+				Deserializer<?> wrapper = factory.getValueDeserializer();
+				assertThat(wrapper).isInstanceOf(ErrorHandlingDeserializer.class)
+					.isSameAs(factory.getValueDeserializer());
+				assertThat(wrapper.deserialize("t", "abc".getBytes(StandardCharsets.UTF_8))).isEqualTo("ABC");
+			});
+	}
+
+	@Test
+	void aConsumerFactoryBuiltWithoutDeserializerSuppliersIsWrappedThroughItsConfiguration() {
+		this.runner.withBean("kafkaConsumerFactory", DefaultKafkaConsumerFactory.class,
+				() -> new DefaultKafkaConsumerFactory<>(
+						Map.of(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+								ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class),
+						(Supplier<Deserializer<Object>>) null, (Supplier<Deserializer<Object>>) null))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(configs(context.getBean("kafkaConsumerFactory")))
+					.containsEntry(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class)
+					.containsEntry(ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, StringDeserializer.class);
+			});
 	}
 
 	@Test
@@ -109,6 +142,15 @@ class ConsumerDefaultsTests {
 
 	private static Map<String, Object> configs(Object factory) {
 		return ((DefaultKafkaConsumerFactory<?, ?>) factory).getConfigurationProperties();
+	}
+
+	static class UpperCaseDeserializer implements Deserializer<String> {
+
+		@Override
+		public String deserialize(String topic, byte[] data) {
+			return new String(data, StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
+		}
+
 	}
 
 }

@@ -1,7 +1,9 @@
 package io.github.kafkastarter.autoconfigure.share;
 
 import java.util.List;
+import java.util.Map;
 
+import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.Test;
@@ -14,13 +16,13 @@ import org.springframework.kafka.config.KafkaListenerContainerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.ShareKafkaListenerContainerFactory;
+import org.springframework.kafka.core.DefaultShareConsumerFactory;
 import org.springframework.kafka.core.ShareConsumerFactory;
 import org.springframework.kafka.listener.AcknowledgingShareConsumerAwareMessageListener;
 import org.springframework.kafka.listener.ContainerProperties.ShareAckMode;
 import org.springframework.kafka.listener.MessageListener;
 import org.springframework.kafka.listener.ShareConsumerRecordRecoverer;
 import org.springframework.kafka.support.ShareAcknowledgment;
-import org.springframework.test.util.ReflectionTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,14 +47,20 @@ class ShareGroupAutoConfigurationTests {
 				ShareKafkaListenerContainerFactory<?, ?> defaults = context.getBean("shareKafkaListenerContainerFactory",
 						ShareKafkaListenerContainerFactory.class);
 				assertThat(defaults.getContainerProperties().getShareAckMode()).isEqualTo(ShareAckMode.MANUAL);
-				assertThat(ReflectionTestUtils.getField(defaults, "recordRecoverer"))
-					.isSameAs(ShareConsumerRecordRecoverer.RELEASING);
 				ShareKafkaListenerContainerFactory<?, ?> jobs = context.getBean("jobsShareKafkaListenerContainerFactory",
 						ShareKafkaListenerContainerFactory.class);
 				assertThat(jobs.getContainerProperties().getShareAckMode()).isEqualTo(ShareAckMode.IMPLICIT);
-				assertThat(ReflectionTestUtils.getField(jobs, "recordRecoverer"))
-					.isSameAs(ShareConsumerRecordRecoverer.REJECTING);
-				assertThat(ReflectionTestUtils.getField(jobs, "concurrency")).isEqualTo(3);
+				// What the factories have no getter for, as the starter sets it.
+				KafkaClients clients = context.getBean(KafkaClients.class);
+				RecordingShareFactory recordedDefaults = new RecordingShareFactory();
+				ShareFactories.configure(recordedDefaults, clients.getDefault());
+				assertThat(recordedDefaults.recoverer).isSameAs(ShareConsumerRecordRecoverer.RELEASING);
+				assertThat(recordedDefaults.concurrency).isEqualTo(1);
+				RecordingShareFactory recordedJobs = new RecordingShareFactory();
+				ShareFactories.configure(recordedJobs, clients.get("jobs"));
+				assertThat(recordedJobs.recoverer).isSameAs(ShareConsumerRecordRecoverer.REJECTING);
+				assertThat(recordedJobs.concurrency).isEqualTo(3);
+				assertThat(recordedJobs.getContainerProperties().getShareAckMode()).isEqualTo(ShareAckMode.IMPLICIT);
 				ShareConsumerFactory<?, ?> jobsConsumers = context.getBean("jobsShareConsumerFactory",
 						ShareConsumerFactory.class);
 				// Regular-consumer settings a share consumer refuses are left out; the rest is kept.
@@ -114,6 +122,33 @@ class ShareGroupAutoConfigurationTests {
 				.doesNotHaveBean("jobsShareKafkaListenerContainerFactory"));
 		this.runner.withPropertyValues("kafka.starter.share.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean("shareKafkaListenerContainerFactory"));
+	}
+
+	/**
+	 * Records what the share factory has no getter for.
+	 */
+	static class RecordingShareFactory extends ShareKafkaListenerContainerFactory<Object, Object> {
+
+		ShareConsumerRecordRecoverer recoverer;
+
+		int concurrency;
+
+		RecordingShareFactory() {
+			super(new DefaultShareConsumerFactory<>(Map.of()));
+		}
+
+		@Override
+		public void setShareConsumerRecordRecoverer(ShareConsumerRecordRecoverer recoverer) {
+			this.recoverer = recoverer;
+			super.setShareConsumerRecordRecoverer(recoverer);
+		}
+
+		@Override
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+			super.setConcurrency(concurrency);
+		}
+
 	}
 
 	static class InjectionPoints {
