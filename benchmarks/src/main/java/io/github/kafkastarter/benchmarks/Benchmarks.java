@@ -25,7 +25,7 @@ public final class Benchmarks {
 		Map<String, Scenario> scenarios = new LinkedHashMap<>();
 		for (Scenario scenario : List.of(new ProduceScenario(), new ConsumeScenario(false),
 				new ConsumeScenario(true), new ParallelScenario(), new LagRefreshScenario(),
-				new PoisonPillsScenario())) {
+				new PoisonPillsScenario(), new StartupScenario())) {
 			scenarios.put(scenario.name(), scenario);
 		}
 		Options options = Options.parse(args, scenarios.keySet());
