@@ -53,6 +53,8 @@ final class StartupScenario implements Scenario {
 		List<Double> starterHeap = new ArrayList<>();
 		List<Double> bootMetaspace = new ArrayList<>();
 		List<Double> starterMetaspace = new ArrayList<>();
+		List<Double> bootCpu = new ArrayList<>();
+		List<Double> starterCpu = new ArrayList<>();
 		for (int round = 1; round <= context.options().rounds(); round++) {
 			Started boot;
 			Started starter;
@@ -70,22 +72,29 @@ final class StartupScenario implements Scenario {
 			starterHeap.add(starter.heap() / 1e6);
 			bootMetaspace.add(boot.metaspace() / 1e6);
 			starterMetaspace.add(starter.metaspace() / 1e6);
+			bootCpu.add((double) boot.cpuMillis());
+			starterCpu.add((double) starter.cpuMillis());
 			System.out.printf(Locale.ROOT,
-					"  round %d: boot %d ms, heap %.1f MB, metaspace %.1f MB, %d beans; starter %d ms, heap %.1f MB, "
-							+ "metaspace %.1f MB, %d beans%n",
-					round, boot.millis(), boot.heap() / 1e6, boot.metaspace() / 1e6, boot.beans(), starter.millis(),
-					starter.heap() / 1e6, starter.metaspace() / 1e6, starter.beans());
+					"  round %d: boot %d ms (CPU %d ms), heap %.1f MB, metaspace %.1f MB, %d beans; starter %d ms "
+							+ "(CPU %d ms), heap %.1f MB, metaspace %.1f MB, %d beans%n",
+					round, boot.millis(), boot.cpuMillis(), boot.heap() / 1e6, boot.metaspace() / 1e6, boot.beans(),
+					starter.millis(), starter.cpuMillis(), starter.heap() / 1e6, starter.metaspace() / 1e6,
+					starter.beans());
 		}
 		Benchmarks.Estimate millis = Benchmarks.Estimate.of(differences(starterMillis, bootMillis));
 		Benchmarks.Estimate heap = Benchmarks.Estimate.of(differences(starterHeap, bootHeap));
 		Benchmarks.Estimate metaspace = Benchmarks.Estimate.of(differences(starterMetaspace, bootMetaspace));
+		Benchmarks.Estimate cpu = Benchmarks.Estimate.of(differences(starterCpu, bootCpu));
 		return List.of(String.format(Locale.ROOT,
 				"RESULT startup boot=%.0fms starter=%.0fms added=%+.0fms ci95=[%+.0f,%+.0f] heapBoot=%.1fMB "
 						+ "heapStarter=%.1fMB heapAdded=%+.1fMB ci95=[%+.1f,%+.1f] rounds=%d%s",
 				Benchmarks.median(bootMillis), Benchmarks.median(starterMillis), millis.median(), millis.low(),
 				millis.high(), Benchmarks.median(bootHeap), Benchmarks.median(starterHeap), heap.median(),
 				heap.low(), heap.high(), millis.rounds(), (millis.coverage() < 0.95) ? " (use 6+ rounds for 95 %)" : ""),
-				String.format(Locale.ROOT, "INFO startup: metaspace boot=%.1fMB starter=%.1fMB added=%+.1fMB ci95=[%+.1f,%+.1f]",
+				String.format(Locale.ROOT,
+						"INFO startup: CPU time at start boot=%.0fms starter=%.0fms added=%+.0fms ci95=[%+.0f,%+.0f]; "
+								+ "metaspace boot=%.1fMB starter=%.1fMB added=%+.1fMB ci95=[%+.1f,%+.1f]",
+						Benchmarks.median(bootCpu), Benchmarks.median(starterCpu), cpu.median(), cpu.low(), cpu.high(),
 						Benchmarks.median(bootMetaspace), Benchmarks.median(starterMetaspace), metaspace.median(),
 						metaspace.low(), metaspace.high()));
 	}
@@ -147,10 +156,11 @@ final class StartupScenario implements Scenario {
 		return Path.of(entry).toAbsolutePath().normalize().equals(Path.of(location).toAbsolutePath().normalize());
 	}
 
-	private record Started(long millis, long heap, long metaspace, int beans) {
+	private record Started(long millis, long cpuMillis, long heap, long metaspace, int beans) {
 
 		static Started parse(String line) {
 			long millis = 0;
+			long cpuMillis = 0;
 			long heap = 0;
 			long metaspace = 0;
 			int beans = 0;
@@ -158,6 +168,7 @@ final class StartupScenario implements Scenario {
 				String[] keyValue = field.split("=", 2);
 				switch (keyValue[0]) {
 					case "ms" -> millis = Long.parseLong(keyValue[1]);
+					case "cpu" -> cpuMillis = Long.parseLong(keyValue[1]);
 					case "heap" -> heap = Long.parseLong(keyValue[1]);
 					case "metaspace" -> metaspace = Long.parseLong(keyValue[1]);
 					case "beans" -> beans = Integer.parseInt(keyValue[1]);
@@ -165,7 +176,7 @@ final class StartupScenario implements Scenario {
 					}
 				}
 			}
-			return new Started(millis, heap, metaspace, beans);
+			return new Started(millis, cpuMillis, heap, metaspace, beans);
 		}
 
 	}

@@ -16,9 +16,10 @@ import org.springframework.stereotype.Component;
  * The small application of the {@code startup} benchmark: one {@code @KafkaListener} and one
  * bean that sends through the {@code KafkaTemplate}. Run in a JVM of its own, with or
  * without the starter on the classpath, it prints one line,
- * {@code STARTUP ms=<context start> heap=<bytes> metaspace=<bytes> beans=<count>}: the time
- * {@code SpringApplication.run} took, and the heap and metaspace in use after start once a
- * full collection has run. Outside the benchmarks' package so that their applications do
+ * {@code STARTUP ms=<context start> cpu=<ms> heap=<bytes> metaspace=<bytes> beans=<count>}:
+ * the time {@code SpringApplication.run} took, the CPU time the JVM had used by then (all
+ * its threads, the JVM's own start included), and the heap and metaspace in use after
+ * start once a full collection has run. Outside the benchmarks' package so that their applications do
  * not scan it.
  */
 @SpringBootApplication
@@ -35,6 +36,8 @@ public class StartupApplication {
 					"kafka.starter.dev-broker.enabled=false")
 			.run();
 		long millis = (System.nanoTime() - start) / 1_000_000;
+		long cpuMillis = (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
+				? os.getProcessCpuTime() / 1_000_000 : -1;
 		int beans = context.getBeanDefinitionCount();
 		// What the application keeps, not what it left for the collector.
 		for (int i = 0; i < 3; i++) {
@@ -46,7 +49,8 @@ public class StartupApplication {
 			.filter((pool) -> pool.getType() == MemoryType.NON_HEAP && pool.getName().equals("Metaspace"))
 			.mapToLong((MemoryPoolMXBean pool) -> pool.getUsage().getUsed())
 			.sum();
-		System.out.printf("STARTUP ms=%d heap=%d metaspace=%d beans=%d%n", millis, heap, metaspace, beans);
+		System.out.printf("STARTUP ms=%d cpu=%d heap=%d metaspace=%d beans=%d%n", millis, cpuMillis, heap, metaspace,
+				beans);
 		System.out.flush();
 		context.close();
 		System.exit(0);
