@@ -25,7 +25,7 @@ public final class Benchmarks {
 		Map<String, Scenario> scenarios = new LinkedHashMap<>();
 		for (Scenario scenario : List.of(new ProduceScenario(), new ConsumeScenario(false),
 				new ConsumeScenario(true), new ParallelScenario(), new LagRefreshScenario(),
-				new PoisonPillsScenario())) {
+				new PoisonPillsScenario(), new StartupScenario())) {
 			scenarios.put(scenario.name(), scenario);
 		}
 		Options options = Options.parse(args, scenarios.keySet());
@@ -97,15 +97,108 @@ public final class Benchmarks {
 		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 	}
 
+	/**
+	 * The line of a race: the median rate of each side, and the median of the per-round
+	 * ratios with its 95 % confidence interval. The ratio of each round compares two sides
+	 * that ran interleaved, so it cancels what a busy machine did to that round; the median
+	 * of those ratios is the figure, not the ratio of the medians.
+	 * @param scenario the scenario
+	 * @param raw the raw client's rate per round
+	 * @param starter the starter's rate per round, measured in the same rounds
+	 * @return the {@code RESULT} line
+	 */
 	static String result(String scenario, List<Double> raw, List<Double> starter) {
-		double rawMedian = median(raw);
-		double starterMedian = median(starter);
-		return String.format(java.util.Locale.ROOT, "RESULT %s raw=%s starter=%s ratio=%.3f", scenario,
-				format(rawMedian), format(starterMedian), starterMedian / rawMedian);
+		return String.format(java.util.Locale.ROOT, "RESULT %s raw=%s starter=%s ratio=%s", scenario,
+				format(median(raw)), format(median(starter)), Estimate.of(ratios(starter, raw)));
+	}
+
+	/**
+	 * Per-round ratios.
+	 * @param numerators one value per round
+	 * @param denominators one value per round, the same rounds
+	 * @return {@code numerators[i] / denominators[i]}
+	 */
+	static List<Double> ratios(List<Double> numerators, List<Double> denominators) {
+		if (numerators.size() != denominators.size()) {
+			throw new IllegalArgumentException("Ratios need the same rounds on both sides");
+		}
+		List<Double> ratios = new ArrayList<>();
+		for (int i = 0; i < numerators.size(); i++) {
+			ratios.add(numerators.get(i) / denominators.get(i));
+		}
+		return ratios;
 	}
 
 	static String describe(List<Double> values) {
 		return Arrays.toString(values.stream().map(Benchmarks::format).toArray());
+	}
+
+	/**
+	 * A median and its distribution-free confidence interval: the order statistics
+	 * {@code [x(k), x(n+1-k)]} with the largest {@code k} for which
+	 * {@code 2 P(Binomial(n, 1/2) < k) <= 5 %}, which hold the true median with at least
+	 * 95 % probability whatever the distribution of the rounds (a round slowed by someone
+	 * else's build moves it by one rank, not by its size). Six rounds give the first such
+	 * interval ({@code [min, max]}, 96.9 %); with fewer the interval is {@code [min, max]}
+	 * and its lower coverage is printed.
+	 *
+	 * @param median the median
+	 * @param low the lower bound
+	 * @param high the upper bound
+	 * @param rounds the number of values
+	 * @param coverage the probability that the interval holds the true median
+	 */
+	record Estimate(double median, double low, double high, int rounds, double coverage) {
+
+		static Estimate of(List<Double> values) {
+			double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+			int n = sorted.length;
+			if (n == 0) {
+				return new Estimate(Double.NaN, Double.NaN, Double.NaN, 0, 0);
+			}
+			double tail = 0;
+			int k = 0;
+			for (int j = 0; j < n; j++) {
+				double next = tail + binomialHalf(n, j);
+				if (next > 0.025) {
+					break;
+				}
+				tail = next;
+				k = j + 1;
+			}
+			if (k == 0) {
+				// Too few values for 95 %: the widest interval there is.
+				return new Estimate(Benchmarks.median(values), sorted[0], sorted[n - 1], n, 1 - 2 * binomialHalf(n, 0));
+			}
+			return new Estimate(Benchmarks.median(values), sorted[k - 1], sorted[n - k], n, 1 - 2 * tail);
+		}
+
+		// P(Binomial(n, 1/2) = j)
+		private static double binomialHalf(int n, int j) {
+			double logChoose = 0;
+			for (int i = 1; i <= j; i++) {
+				logChoose += Math.log(n - j + i) - Math.log(i);
+			}
+			return Math.exp(logChoose - n * Math.log(2));
+		}
+
+		/**
+		 * How far the interval reaches from the median, at most, relative to it.
+		 * @return the half-width as a fraction of the median
+		 */
+		double relativeHalfWidth() {
+			return Math.max(this.median - this.low, this.high - this.median) / this.median;
+		}
+
+		@Override
+		public String toString() {
+			String interval = String.format(java.util.Locale.ROOT, "%.3f ci95=[%.3f,%.3f] rounds=%d", this.median,
+					this.low, this.high, this.rounds);
+			return (this.coverage >= 0.95) ? interval
+					: interval + String.format(java.util.Locale.ROOT, " (only %.1f %%: use 6+ rounds)",
+							this.coverage * 100);
+		}
+
 	}
 
 }

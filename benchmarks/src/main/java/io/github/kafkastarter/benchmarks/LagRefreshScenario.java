@@ -19,16 +19,20 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * {@code lag-refresh}: one refresh of the lag monitor over 10 groups reading 10 partitions in
- * all, then over 10 groups reading 1,000 partitions (100 each); one group has no commit, the
- * others have committed on half of their partitions, a few records behind the end. Prints the Admin calls, the network
- * requests and the time of a refresh (the median of the rounds) for each:
- * {@code RESULT lag-refresh requests10=.. requests1000=.. network10=.. network1000=.. ms10=.. ms1000=..}.
- * The request counts must be equal; the time grows with the size of the responses only.
+ * all, over 10 groups reading 1,000 partitions (100 each), and over 1,000 groups reading 10
+ * partitions each (100 topics of 10 partitions, 10 groups on each topic). In each, one group
+ * has no commit and the others have committed on half of their partitions, a few records
+ * behind the end. Prints, per case, the Admin calls, the network requests and the time of a
+ * refresh (the median of the rounds, with its 95 % confidence interval):
+ * {@code RESULT lag-refresh groups=.. partitions=.. calls=.. network=.. ms=.. ci95=[..] rounds=..}.
+ * The request counts must be the same in every case: neither partitions nor groups add
+ * requests, only bytes to the responses.
  */
 final class LagRefreshScenario implements Scenario {
 
@@ -39,50 +43,66 @@ final class LagRefreshScenario implements Scenario {
 
 	@Override
 	public List<String> run(BenchmarkContext context) throws Exception {
-		Measured small = measure(context, "lag-small", 1);
-		Measured large = measure(context, "lag-large", 100);
-		return List.of(String.format(Locale.ROOT,
-				"RESULT lag-refresh requests10=%d requests1000=%d network10=%d network1000=%d ms10=%.1f ms1000=%.1f",
-				small.adminCalls, large.adminCalls, small.networkRequests, large.networkRequests, small.millis,
-				large.millis));
+		List<String> results = new ArrayList<>();
+		List<Measured> cases = List.of(measure(context, "lag-small", 10, 1, 1),
+				measure(context, "lag-large", 10, 100, 1), measure(context, "lag-groups", 100, 10, 10));
+		for (Measured measured : cases) {
+			results.add(String.format(Locale.ROOT,
+					"RESULT lag-refresh groups=%d partitions=%d calls=%d network=%d ms=%.1f ci95=[%.1f,%.1f] rounds=%d",
+					measured.groups, measured.partitions, measured.adminCalls, measured.networkRequests,
+					measured.millis.median(), measured.millis.low(), measured.millis.high(),
+					measured.millis.rounds()));
+		}
+		if (cases.stream().map((measured) -> measured.adminCalls + "/" + measured.networkRequests).distinct().count() > 1) {
+			results.add("INFO lag-refresh: the requests of a refresh grew with groups or partitions");
+		}
+		return results;
 	}
 
-	private Measured measure(BenchmarkContext context, String prefix, int partitionsPerTopic) throws Exception {
+	private Measured measure(BenchmarkContext context, String prefix, int topics, int partitionsPerTopic,
+			int groupsPerTopic) throws Exception {
 		Map<String, Set<String>> groups = new LinkedHashMap<>();
-		prepare(context.bootstrapServers(), prefix, partitionsPerTopic, groups);
-		int partitions = 10 * partitionsPerTopic;
+		prepare(context.bootstrapServers(), prefix, topics, partitionsPerTopic, groupsPerTopic, groups);
+		int groupPartitions = groups.size() * partitionsPerTopic;
 		try (LagRefreshProbe probe = new LagRefreshProbe(context.bootstrapServers(), groups)) {
 			// The first refresh also creates the admin and learns the cluster, the second reads
 			// once the last offsets of partitions that received nothing since the first, where
 			// groups sit a few records short of the end: not counted.
-			check(probe.refresh(), partitions);
-			check(probe.refresh(), partitions);
+			check(probe.refresh(), groups.size(), groupPartitions);
+			check(probe.refresh(), groups.size(), groupPartitions);
 			List<Double> millis = new ArrayList<>();
 			LagRefreshProbe.Result last = null;
 			for (int round = 1; round <= context.options().rounds(); round++) {
-				last = check(probe.refresh(), partitions);
+				last = check(probe.refresh(), groups.size(), groupPartitions);
 				millis.add(last.nanos() / 1e6);
-				System.out.printf(Locale.ROOT, "  %d partitions, round %d: %d admin calls, %d network requests, %.1f ms%n",
-						partitions, round, last.adminCalls(), last.networkRequests(), last.nanos() / 1e6);
+				System.out.printf(Locale.ROOT,
+						"  %d groups over %d partitions, round %d: %d admin calls, %d network requests, %.1f ms%n",
+						groups.size(), groupPartitions, round, last.adminCalls(), last.networkRequests(),
+						last.nanos() / 1e6);
 			}
-			return new Measured(last.adminCalls(), last.networkRequests(), Benchmarks.median(millis));
+			return new Measured(groups.size(), groupPartitions, last.adminCalls(), last.networkRequests(),
+					Benchmarks.Estimate.of(millis));
 		}
 	}
 
-	private static LagRefreshProbe.Result check(LagRefreshProbe.Result result, int partitions) {
-		if (result.error() != null || result.groups() != 10 || result.partitions() != partitions) {
-			throw new IllegalStateException("The refresh did not see 10 groups over " + partitions + " partitions: "
-					+ result);
+	private static LagRefreshProbe.Result check(LagRefreshProbe.Result result, int groups, int partitions) {
+		if (result.error() != null || result.groups() != groups || result.partitions() != partitions) {
+			throw new IllegalStateException(
+					"The refresh did not see " + groups + " groups over " + partitions + " partitions: " + result);
 		}
 		return result;
 	}
 
-	private static void prepare(String bootstrapServers, String prefix, int partitionsPerTopic,
-			Map<String, Set<String>> groups) throws Exception {
+	private static void prepare(String bootstrapServers, String prefix, int topicCount, int partitionsPerTopic,
+			int groupsPerTopic, Map<String, Set<String>> groups) throws Exception {
 		List<NewTopic> topics = new ArrayList<>();
-		for (int i = 0; i < 10; i++) {
-			topics.add(new NewTopic(prefix + "-" + i, partitionsPerTopic, (short) 1));
-			groups.put(prefix + "-group-" + i, Set.of(prefix + "-" + i));
+		for (int i = 0; i < topicCount; i++) {
+			String topic = prefix + "-" + i;
+			topics.add(new NewTopic(topic, partitionsPerTopic, (short) 1));
+			for (int g = 0; g < groupsPerTopic; g++) {
+				groups.put((groupsPerTopic == 1) ? prefix + "-group-" + i : prefix + "-group-" + i + "-" + g,
+						Set.of(topic));
+			}
 		}
 		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
 			admin.createTopics(topics).all().get(5, TimeUnit.MINUTES);
@@ -95,13 +115,21 @@ final class LagRefreshScenario implements Scenario {
 			awaitReady(admin, all);
 			produce(bootstrapServers, all.keySet(), 5);
 			// The first group has no commit (its lag counts from the earliest offsets).
-			for (int i = 1; i < 10; i++) {
-				Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
-				for (int partition = 0; partition < partitionsPerTopic; partition += 2) {
-					commits.put(new TopicPartition(prefix + "-" + i, partition), new OffsetAndMetadata(2));
+			List<KafkaFuture<Void>> commits = new ArrayList<>();
+			boolean first = true;
+			for (Map.Entry<String, Set<String>> group : groups.entrySet()) {
+				if (first) {
+					first = false;
+					continue;
 				}
-				admin.alterConsumerGroupOffsets(prefix + "-group-" + i, commits).all().get(1, TimeUnit.MINUTES);
+				String topic = group.getValue().iterator().next();
+				Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+				for (int partition = 0; partition < partitionsPerTopic; partition += 2) {
+					offsets.put(new TopicPartition(topic, partition), new OffsetAndMetadata(2));
+				}
+				commits.add(admin.alterConsumerGroupOffsets(group.getKey(), offsets).all());
 			}
+			KafkaFuture.allOf(commits.toArray(KafkaFuture[]::new)).get(5, TimeUnit.MINUTES);
 		}
 	}
 
@@ -139,7 +167,8 @@ final class LagRefreshScenario implements Scenario {
 		}
 	}
 
-	private record Measured(int adminCalls, long networkRequests, double millis) {
+	private record Measured(int groups, int partitions, int adminCalls, long networkRequests,
+			Benchmarks.Estimate millis) {
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.github.kafkastarter.autoconfigure.interceptor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.github.kafkastarter.autoconfigure.client.ClientScopedBeans;
+import io.github.kafkastarter.autoconfigure.client.ForClients;
 import io.github.kafkastarter.autoconfigure.client.InterceptorClasses;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
@@ -41,7 +43,7 @@ final class InterceptorClientCustomizer implements KafkaClientCustomizer {
 
 	@Override
 	public void customizeProducerFactory(KafkaClient client, DefaultKafkaProducerFactory<?, ?> factory) {
-		if (hasBeans(ProducerInterceptor.class)) {
+		if (hasBeansFor(ProducerInterceptor.class, client)) {
 			factory.updateConfigs(chainConfigs(factory.getConfigurationProperties(), BeanProducerInterceptors.class,
 					BeanProducerInterceptors.CHAIN_CONFIG, client, ProducerInterceptor.class));
 		}
@@ -49,7 +51,7 @@ final class InterceptorClientCustomizer implements KafkaClientCustomizer {
 
 	@Override
 	public void customizeConsumerFactory(KafkaClient client, DefaultKafkaConsumerFactory<?, ?> factory) {
-		if (hasBeans(ConsumerInterceptor.class)) {
+		if (hasBeansFor(ConsumerInterceptor.class, client)) {
 			factory.updateConfigs(chainConfigs(factory.getConfigurationProperties(), BeanConsumerInterceptors.class,
 					BeanConsumerInterceptors.CHAIN_CONFIG, client, ConsumerInterceptor.class));
 		}
@@ -96,6 +98,19 @@ final class InterceptorClientCustomizer implements KafkaClientCustomizer {
 
 	private boolean hasBeans(Class<?> type) {
 		return this.beanFactory.getBeanNamesForType(type, false, false).length > 0;
+	}
+
+	// Kafka calls every listed interceptor on each record: a chain that would stay empty for
+	// this client is not listed at all. Decided from the bean definitions, without creating
+	// the beans, which may depend on Kafka beans.
+	private boolean hasBeansFor(Class<?> type, KafkaClient client) {
+		for (String name : this.beanFactory.getBeanNamesForType(type, false, false)) {
+			ForClients scope = this.beanFactory.findAnnotationOnBean(name, ForClients.class, false);
+			if (scope == null || Arrays.asList(scope.value()).contains(client.name())) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private <T> Map<String, Object> chainConfigs(Map<String, Object> current, Class<?> chainClass, String chainKey,

@@ -95,6 +95,18 @@ class InterceptorAutoConfigurationTests {
 	}
 
 	@Test
+	void interceptorsScopedToOtherClientsPutNothingOnTheSendPath() {
+		this.runner.withUserConfiguration(ScopedProducerInterceptor.class).run((context) -> {
+			// Kafka would call an empty chain on every send and every acknowledgement.
+			assertThat(producerConfigs(context, "kafkaProducerFactory"))
+				.doesNotContainKey(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG)
+				.doesNotContainKey(BeanProducerInterceptors.CHAIN_CONFIG);
+			assertThat(chain(producerConfigs(context, "auditProducerFactory"), BeanProducerInterceptors.CHAIN_CONFIG)
+				.interceptors()).containsExactly(context.getBean("auditOnly"));
+		});
+	}
+
+	@Test
 	void everyRecordInterceptorBeanIsComposedWhereBootWouldApplyNone() {
 		this.runner.withUserConfiguration(RecordInterceptors.class).run((context) -> {
 			for (String factory : List.of("kafkaListenerContainerFactory", "auditKafkaListenerContainerFactory")) {

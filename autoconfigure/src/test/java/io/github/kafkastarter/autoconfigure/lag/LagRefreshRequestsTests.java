@@ -15,16 +15,19 @@ import java.util.concurrent.TimeUnit;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A refresh makes the same Admin requests whatever the number of partitions: one for the
- * committed offsets of all groups, one for the topics, one for all end offsets, one for the
- * earliest offsets of partitions without a commit.
+ * A refresh makes the same Admin requests whatever the number of partitions and groups: one
+ * for the committed offsets of all groups, one for the topics, one for all end offsets, one
+ * for the earliest offsets of partitions without a commit; and the admin sends the same
+ * network requests for them (Kafka's offset fetch carries many groups to one coordinator).
  */
 class LagRefreshRequestsTests {
 
@@ -50,6 +53,90 @@ class LagRefreshRequestsTests {
 				kafka.admin().deleteTopics(largeTopics);
 			}
 		}
+	}
+
+	@Test
+	void networkRequestsPerRefreshDoNotGrowWithGroups() throws Exception {
+		try (LagTestKafka kafka = new LagTestKafka(TestBrokers.shared().getBrokersAsString())) {
+			String topic = "requests-groups";
+			kafka.createTopic(topic, 2);
+			kafka.send(topic, 0, 3);
+			Requests few = groupRefreshRequests(kafka, topic, "requests-few", 5);
+			Requests many = groupRefreshRequests(kafka, topic, "requests-many", 100);
+			System.out.printf("LAG refresh requests: 5 groups %s, 100 groups %s%n", few, many);
+			assertThat(few.calls()).containsExactly("listConsumerGroupOffsets", "describeTopics", "listOffsets",
+					"listOffsets");
+			assertThat(many).isEqualTo(few);
+		}
+	}
+
+	/**
+	 * Groups that all read one topic of two partitions; the first has no commit, the others
+	 * have committed on partition 0. Returns the Admin calls and the network requests of the
+	 * second refresh (the first also creates the admin and finds the cluster).
+	 */
+	private Requests groupRefreshRequests(LagTestKafka kafka, String topic, String prefix, int count)
+			throws Exception {
+		Map<String, WatchedGroup> groups = new LinkedHashMap<>();
+		List<KafkaFuture<Void>> commits = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			String group = prefix + "-" + i;
+			groups.put(group, new WatchedGroup(Set.of(topic), Set.of()));
+			if (i == 1) {
+				// Waits until the coordinator knows the topic; the others can then go at once.
+				kafka.commit(group, Map.of(new TopicPartition(topic, 0), 1L));
+			}
+			else if (i > 1) {
+				commits.add(kafka.admin()
+					.alterConsumerGroupOffsets(group,
+							Map.of(new TopicPartition(topic, 0),
+									new OffsetAndMetadata(1)))
+					.all());
+			}
+		}
+		KafkaFuture.allOf(commits.toArray(KafkaFuture[]::new))
+			.get(1, TimeUnit.MINUTES);
+		List<String> calls = Collections.synchronizedList(new ArrayList<>());
+		List<Admin> admins = new ArrayList<>();
+		AdminConsumerLagMonitor monitor = new AdminConsumerLagMonitor("default", new LagProperties(), () -> groups,
+				() -> Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), (configs) -> {
+					Admin admin = Admin.create(configs);
+					admins.add(admin);
+					return counting(admin, calls);
+				}, "requests-test", () -> IsolationLevel.READ_UNCOMMITTED);
+		try {
+			monitor.refresh();
+			calls.clear();
+			double before = networkRequests(admins.get(0));
+			monitor.refresh();
+			long network = Math.round(networkRequests(admins.get(0)) - before);
+			LagSnapshot snapshot = monitor.snapshot();
+			assertThat(snapshot.stale()).as("stale: %s", snapshot.lastError()).isFalse();
+			assertThat(snapshot.groups()).hasSize(count)
+				.allSatisfy((group) -> assertThat(group.partitions()).hasSize(2));
+			return new Requests(List.copyOf(calls), network);
+		}
+		finally {
+			monitor.close();
+		}
+	}
+
+	private static double networkRequests(Admin admin) {
+		return admin.metrics()
+			.entrySet()
+			.stream()
+			.filter((metric) -> metric.getKey().name().equals("request-total")
+					&& metric.getKey().group().equals("admin-client-metrics"))
+			.mapToDouble((metric) -> ((Number) metric.getValue().metricValue()).doubleValue())
+			.sum();
+	}
+
+	/**
+	 * What one refresh asked.
+	 * @param calls the Admin calls
+	 * @param network the network requests the admin sent for them
+	 */
+	record Requests(List<String> calls, long network) {
 	}
 
 	/**
