@@ -178,18 +178,29 @@ public final class KafkaClient {
 	 * @throws IllegalStateException once the application context closed
 	 */
 	public Admin sharedAdmin() {
+		Admin admin = openAdmin();
+		if (admin != null) {
+			return admin;
+		}
+		// Looked up outside the lock: the bean factory has locks of its own.
+		Map<String, Object> configs = adminConfig();
+		configs.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId("admin"));
 		synchronized (this.adminLock) {
-			if (this.closed) {
-				throw new IllegalStateException("Kafka client '" + this.name + "' is closed");
-			}
-			Admin admin = this.sharedAdmin;
+			admin = openAdmin();
 			if (admin == null) {
-				Map<String, Object> configs = adminConfig();
-				configs.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId("admin"));
 				admin = Admin.create(configs);
 				this.sharedAdmin = admin;
 			}
 			return admin;
+		}
+	}
+
+	private @Nullable Admin openAdmin() {
+		synchronized (this.adminLock) {
+			if (this.closed) {
+				throw new IllegalStateException("Kafka client '" + this.name + "' is closed");
+			}
+			return this.sharedAdmin;
 		}
 	}
 

@@ -126,7 +126,8 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 	 * first refresh (a read_committed consumer's end is the last stable offset)
 	 */
 	AdminConsumerLagMonitor(String client, LagProperties settings, Supplier<Map<String, WatchedGroup>> groups,
-			Supplier<Admin> admin, Supplier<Map<String, Object>> readerConfigs, Supplier<IsolationLevel> isolationLevel) {
+			Supplier<Admin> admin, Supplier<Map<String, Object>> readerConfigs,
+			Supplier<IsolationLevel> isolationLevel) {
 		this(client, settings, groups, admin, readerConfigs, isolationLevel,
 				(configs) -> new KafkaConsumer<>(configs, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
 	}

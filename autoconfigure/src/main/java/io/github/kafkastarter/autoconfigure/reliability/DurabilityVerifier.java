@@ -210,7 +210,8 @@ final class DurabilityVerifier implements SmartLifecycle {
 	}
 
 	private static int remainingMillis(long deadline) {
-		return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+		long millis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+		return (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis));
 	}
 
 	private void brokerDefaults(Admin admin, Node node, long deadline, Findings findings)
@@ -252,9 +253,9 @@ final class DurabilityVerifier implements SmartLifecycle {
 			.stream()
 			.map((topic) -> new ConfigResource(ConfigResource.Type.TOPIC, topic))
 			.toList();
-		Map<ConfigResource, Config> configs = get(
-				admin.describeConfigs(resources, new DescribeConfigsOptions().timeoutMs(remainingMillis(deadline))).all(),
-				deadline);
+		Map<ConfigResource, Config> configs = get(admin
+			.describeConfigs(resources, new DescribeConfigsOptions().timeoutMs(remainingMillis(deadline)))
+			.all(), deadline);
 		for (ConfigResource resource : resources) {
 			TopicDescription description = described.get(resource.name());
 			int replication = description.partitions().isEmpty() ? 0
