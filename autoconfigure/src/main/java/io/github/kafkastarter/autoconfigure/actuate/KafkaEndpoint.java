@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,7 +25,6 @@ import io.github.kafkastarter.autoconfigure.lag.LagSnapshot;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.clients.admin.DescribeShareGroupsOptions;
@@ -37,7 +35,6 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -64,7 +61,7 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * operation.
  */
 @Endpoint(id = "kafka", defaultAccess = Access.READ_ONLY)
-public class KafkaEndpoint implements DisposableBean {
+public class KafkaEndpoint {
 
 	private static final Log logger = LogFactory.getLog(KafkaEndpoint.class);
 
@@ -77,10 +74,6 @@ public class KafkaEndpoint implements DisposableBean {
 	private final KafkaConfigurationSanitizer sanitizer;
 
 	private final Duration timeout;
-
-	private final Map<String, Admin> admins = new HashMap<>();
-
-	private boolean destroyed;
 
 	KafkaEndpoint(KafkaClients clients, ListenerContainerStates containers,
 			ObjectProvider<ConsumerLagMonitors> lagMonitors, KafkaConfigurationSanitizer sanitizer, Duration timeout) {
@@ -254,20 +247,9 @@ public class KafkaEndpoint implements DisposableBean {
 		return lag;
 	}
 
-	private synchronized Admin admin(String clientName) {
-		if (this.destroyed) {
-			throw new IllegalStateException("The endpoint is closed");
-		}
-		return this.admins.computeIfAbsent(clientName, (name) -> {
-			Map<String, Object> config = new HashMap<>(this.clients.get(name).admin().getConfigurationProperties());
-			Object clientId = config.get(AdminClientConfig.CLIENT_ID_CONFIG);
-			config.put(AdminClientConfig.CLIENT_ID_CONFIG, (clientId != null && !clientId.toString().isBlank())
-					? clientId + "-endpoint" : "kafka-starter-endpoint-" + name);
-			int timeoutMs = (int) Math.min(Integer.MAX_VALUE, Math.max(1, this.timeout.toMillis()));
-			config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-			config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-			return Admin.create(config);
-		});
+	// The client's own admin; each call is bounded by the endpoint's timeout.
+	private Admin admin(String clientName) {
+		return this.clients.get(clientName).sharedAdmin();
 	}
 
 	private String error(String client, Throwable failure) {
@@ -276,7 +258,7 @@ public class KafkaEndpoint implements DisposableBean {
 
 	private List<String> secrets(String client) {
 		try {
-			return KafkaSecrets.values(this.clients.get(client).admin().getConfigurationProperties());
+			return KafkaSecrets.values(this.clients.get(client).adminConfig());
 		}
 		catch (RuntimeException ex) {
 			return List.of();
@@ -285,13 +267,6 @@ public class KafkaEndpoint implements DisposableBean {
 
 	private static @Nullable String text(@Nullable Instant instant) {
 		return (instant != null) ? instant.toString() : null;
-	}
-
-	@Override
-	public synchronized void destroy() {
-		this.destroyed = true;
-		this.admins.values().forEach((admin) -> admin.close(Duration.ZERO));
-		this.admins.clear();
 	}
 
 	@FunctionalInterface

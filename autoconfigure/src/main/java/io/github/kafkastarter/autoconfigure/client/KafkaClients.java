@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
+import org.springframework.beans.factory.DisposableBean;
+
 /**
  * Every Kafka client of the application, by name: {@value #DEFAULT_CLIENT} for Spring
  * Boot's own {@code spring.kafka} beans, and one per key under
@@ -15,7 +17,7 @@ import java.util.Set;
  * KafkaTemplate&lt;String, String&gt; audit = clients.get("audit").template();
  * </pre>
  */
-public final class KafkaClients implements Iterable<KafkaClient> {
+public final class KafkaClients implements Iterable<KafkaClient>, DisposableBean {
 
 	/**
 	 * The name of Spring Boot's default client.
@@ -73,6 +75,15 @@ public final class KafkaClients implements Iterable<KafkaClient> {
 	@Override
 	public Iterator<KafkaClient> iterator() {
 		return this.clients.values().iterator();
+	}
+
+	/**
+	 * Closes every client's {@linkplain KafkaClient#sharedAdmin() shared admin}, with the
+	 * application context.
+	 */
+	@Override
+	public void destroy() {
+		this.clients.values().forEach(KafkaClient::close);
 	}
 
 }

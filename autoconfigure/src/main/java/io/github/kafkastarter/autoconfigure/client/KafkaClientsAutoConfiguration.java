@@ -20,17 +20,32 @@ import org.springframework.context.annotation.Fallback;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * Named Kafka clients ({@code kafka.starter.clients.<name>}) beside Spring Boot's default
- * client, the {@link KafkaClients} lookup, and the hook that lets every
- * {@link KafkaClientCustomizer} shape every client.
+ * client, the {@link KafkaClients} lookup, the hook that lets every
+ * {@link KafkaClientCustomizer} shape every client, and the scheduler of the starter's
+ * background work.
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
 @ConditionalOnClass({ KafkaTemplate.class, KafkaProperties.class })
 @ConditionalOnBean(KafkaProperties.class)
 @EnableConfigurationProperties(KafkaClientsProperties.class)
 public final class KafkaClientsAutoConfiguration {
+
+	/**
+	 * The name of the scheduler that runs the starter's background work: lag refreshes,
+	 * broker checks, priority checks, the durability check, clean-ups. Inject it with
+	 * {@code @Qualifier(TASK_SCHEDULER)}: it is no default candidate, so that it never
+	 * stands in for the application's own {@code TaskScheduler} or {@code Executor}, nor
+	 * keeps Spring Boot from making them.
+	 */
+	public static final String TASK_SCHEDULER = "kafkaStarterTaskScheduler";
+
+	// Stopped after every feature that schedules on it (broker health, at phase 0, is the
+	// lowest), and started before them.
+	static final int TASK_SCHEDULER_PHASE = -1000;
 
 	// Fallbacks: the starter's beans that share a type with Spring's or Boot's never take a
 	// lookup by that type away from them.
@@ -67,6 +82,28 @@ public final class KafkaClientsAutoConfiguration {
 					ownServers, connectionDetails::getObject, sslBundles::getIfAvailable), beanFactory, binder));
 		}
 		return new KafkaClients(clients);
+	}
+
+	/**
+	 * The starter's scheduler: daemon threads named {@code kafka-starter-}, shut down with
+	 * the context. Its tasks are short (broker checks only start the admin's asynchronous
+	 * calls), except a lag refresh, which waits on the cluster up to its timeout: one at a
+	 * time per client, so two threads more than clients (at most 8) leave the others on
+	 * time.
+	 */
+	@Bean(name = TASK_SCHEDULER, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = TASK_SCHEDULER)
+	ThreadPoolTaskScheduler kafkaStarterTaskScheduler(KafkaClients clients) {
+		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+		scheduler.setPoolSize(Math.min(clients.names().size() + 2, 8));
+		scheduler.setThreadNamePrefix("kafka-starter-");
+		// A forgotten context never keeps the JVM alive.
+		scheduler.setDaemon(true);
+		scheduler.setRemoveOnCancelPolicy(true);
+		scheduler.setPhase(TASK_SCHEDULER_PHASE);
+		// A task interrupted at close ends at once; none should take longer than this.
+		scheduler.setAwaitTerminationSeconds(5);
+		return scheduler;
 	}
 
 	// The starter's customizers are fallbacks: a KafkaClientCustomizer of the

@@ -1,18 +1,12 @@
 package io.github.kafkastarter.autoconfigure.client;
 
 import java.time.Duration;
-import java.util.Map;
 
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.common.config.SslConfigs;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
-import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.boot.kafka.autoconfigure.SslBundleSslEngineFactory;
-import org.springframework.boot.ssl.SslBundle;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -27,7 +21,6 @@ import org.springframework.kafka.support.ProducerListener;
 import org.springframework.kafka.support.converter.RecordMessageConverter;
 import org.springframework.kafka.support.micrometer.KafkaTemplateObservationConvention;
 import org.springframework.kafka.transaction.KafkaTransactionManager;
-import org.springframework.util.StringUtils;
 
 /**
  * Builds the beans of named clients the way Spring Boot builds the default client's, from
@@ -49,9 +42,8 @@ final class NamedClientBeans {
 
 	DefaultKafkaProducerFactory<Object, Object> producerFactory(String name) {
 		KafkaClient client = client(name);
-		Map<String, Object> configs = client.properties().buildProducerProperties();
-		apply(configs, client.connectionDetails().getProducer());
-		DefaultKafkaProducerFactory<Object, Object> factory = new DefaultKafkaProducerFactory<>(configs);
+		DefaultKafkaProducerFactory<Object, Object> factory = new DefaultKafkaProducerFactory<>(
+				client.buildProducerConfig());
 		String transactionIdPrefix = client.properties().getProducer().getTransactionIdPrefix();
 		if (transactionIdPrefix != null) {
 			factory.setTransactionIdPrefix(transactionIdPrefix);
@@ -60,10 +52,7 @@ final class NamedClientBeans {
 	}
 
 	DefaultKafkaConsumerFactory<Object, Object> consumerFactory(String name) {
-		KafkaClient client = client(name);
-		Map<String, Object> configs = client.properties().buildConsumerProperties();
-		apply(configs, client.connectionDetails().getConsumer());
-		return new DefaultKafkaConsumerFactory<>(configs);
+		return new DefaultKafkaConsumerFactory<>(client(name).buildConsumerConfig());
 	}
 
 	@SuppressWarnings("unchecked")
@@ -124,9 +113,7 @@ final class NamedClientBeans {
 
 	KafkaAdmin admin(String name) {
 		KafkaClient client = client(name);
-		Map<String, Object> configs = client.properties().buildAdminProperties();
-		apply(configs, client.connectionDetails().getAdmin());
-		KafkaAdmin admin = new KafkaAdmin(configs);
+		KafkaAdmin admin = new KafkaAdmin(client.buildAdminConfig());
 		KafkaProperties.Admin properties = client.properties().getAdmin();
 		PropertyMapper map = PropertyMapper.get();
 		map.from(properties.getCloseTimeout()).as(Duration::getSeconds).as(Long::intValue).to(admin::setCloseTimeout);
@@ -149,19 +136,6 @@ final class NamedClientBeans {
 
 	private KafkaClient client(String name) {
 		return this.clients.getObject().get(name);
-	}
-
-	private static void apply(Map<String, Object> configs, KafkaConnectionDetails.Configuration connection) {
-		configs.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, connection.getBootstrapServers());
-		String protocol = connection.getSecurityProtocol();
-		if (StringUtils.hasLength(protocol)) {
-			configs.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, protocol);
-		}
-		SslBundle bundle = connection.getSslBundle();
-		if (bundle != null) {
-			configs.put(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG, SslBundleSslEngineFactory.class);
-			configs.put(SslBundle.class.getName(), bundle);
-		}
 	}
 
 	/**

@@ -13,6 +13,7 @@ import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfiguratio
 import io.github.kafkastarter.autoconfigure.reliability.ReliabilityAutoConfiguration;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -32,6 +33,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.transaction.KafkaAwareTransactionManager;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -97,7 +99,8 @@ public final class DeduplicationAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(ProcessedRecordStore.class)
 		JdbcProcessedRecordStore kafkaJdbcProcessedRecordStore(DataSource dataSource,
-				ObjectProvider<PlatformTransactionManager> transactionManagers, DeduplicationProperties properties) {
+				ObjectProvider<PlatformTransactionManager> transactionManagers, DeduplicationProperties properties,
+				@Qualifier(KafkaClientsAutoConfiguration.TASK_SCHEDULER) ObjectProvider<TaskScheduler> scheduler) {
 			DeduplicationProperties.Jdbc jdbc = properties.getJdbc();
 			// Looked up on first use: a Kafka transaction manager needs the producer factory,
 			// whose customizers may need this store.
@@ -105,7 +108,7 @@ public final class DeduplicationAutoConfiguration {
 					? () -> databaseTransactionManager(transactionManagers, dataSource) : null;
 			return new JdbcProcessedRecordStore(dataSource, jdbc.getTable(), jdbc.isCreateTable(),
 					transactionManager, properties.getRetention(), properties.getClaimTimeout(),
-					jdbc.getCleanupInterval(), Clock.systemUTC());
+					jdbc.getCleanupInterval(), scheduler.getIfAvailable(), Clock.systemUTC());
 		}
 
 		/**

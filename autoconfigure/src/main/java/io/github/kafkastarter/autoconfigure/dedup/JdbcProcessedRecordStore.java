@@ -4,10 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -23,6 +22,8 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -79,7 +80,11 @@ public class JdbcProcessedRecordStore implements ProcessedRecordStore, Initializ
 
 	private final Clock clock;
 
-	private @Nullable ScheduledExecutorService cleaner;
+	private final @Nullable TaskScheduler cleanupScheduler;
+
+	private @Nullable ThreadPoolTaskScheduler ownScheduler;
+
+	private @Nullable ScheduledFuture<?> cleanup;
 
 	/**
 	 * Create a new store.
@@ -103,15 +108,17 @@ public class JdbcProcessedRecordStore implements ProcessedRecordStore, Initializ
 			@Nullable PlatformTransactionManager transactionManager, Duration retention, Duration claimTimeout,
 			Duration cleanupInterval, Clock clock) {
 		this(dataSource, table, createTable, (transactionManager != null) ? () -> transactionManager : null,
-				retention, claimTimeout, cleanupInterval, clock);
+				retention, claimTimeout, cleanupInterval, null, clock);
 	}
 
 	/**
 	 * Create a new store whose transaction manager is looked up when it is first needed.
+	 * @param cleanupScheduler runs the clean-up (the starter's scheduler), or {@code null}
+	 * for a thread of the store's own
 	 */
 	JdbcProcessedRecordStore(DataSource dataSource, String table, boolean createTable,
 			@Nullable Supplier<PlatformTransactionManager> transactionManager, Duration retention,
-			Duration claimTimeout, Duration cleanupInterval, Clock clock) {
+			Duration claimTimeout, Duration cleanupInterval, @Nullable TaskScheduler cleanupScheduler, Clock clock) {
 		if (!TABLE_NAME.matcher(table).matches()) {
 			throw new IllegalArgumentException("'" + table + "' is not a plain table name");
 		}
@@ -122,6 +129,7 @@ public class JdbcProcessedRecordStore implements ProcessedRecordStore, Initializ
 		this.retentionMillis = retention.toMillis();
 		this.claimTimeoutMillis = claimTimeout.toMillis();
 		this.cleanupInterval = cleanupInterval;
+		this.cleanupScheduler = cleanupScheduler;
 		this.clock = clock;
 	}
 
@@ -143,14 +151,18 @@ public class JdbcProcessedRecordStore implements ProcessedRecordStore, Initializ
 			}
 		}
 		if (!this.cleanupInterval.isZero() && !this.cleanupInterval.isNegative()) {
-			ScheduledExecutorService cleaner = Executors.newSingleThreadScheduledExecutor((task) -> {
-				Thread thread = new Thread(task, "kafka-processed-records-cleanup");
-				thread.setDaemon(true);
-				return thread;
-			});
-			long period = this.cleanupInterval.toMillis();
-			cleaner.scheduleWithFixedDelay(this::deleteExpired, period, period, TimeUnit.MILLISECONDS);
-			this.cleaner = cleaner;
+			TaskScheduler scheduler = this.cleanupScheduler;
+			if (scheduler == null) {
+				// A store the application made itself.
+				ThreadPoolTaskScheduler own = new ThreadPoolTaskScheduler();
+				own.setThreadNamePrefix("kafka-processed-records-cleanup-");
+				own.setDaemon(true);
+				own.initialize();
+				this.ownScheduler = own;
+				scheduler = own;
+			}
+			this.cleanup = scheduler.scheduleWithFixedDelay(this::deleteExpired,
+					Instant.now().plus(this.cleanupInterval), this.cleanupInterval);
 		}
 	}
 
@@ -335,9 +347,13 @@ public class JdbcProcessedRecordStore implements ProcessedRecordStore, Initializ
 
 	@Override
 	public void destroy() {
-		ScheduledExecutorService cleaner = this.cleaner;
-		if (cleaner != null) {
-			cleaner.shutdownNow();
+		ScheduledFuture<?> cleanup = this.cleanup;
+		if (cleanup != null) {
+			cleanup.cancel(true);
+		}
+		ThreadPoolTaskScheduler own = this.ownScheduler;
+		if (own != null) {
+			own.shutdown();
 		}
 	}
 

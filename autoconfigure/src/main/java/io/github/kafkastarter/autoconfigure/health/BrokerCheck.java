@@ -5,9 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
@@ -17,7 +15,6 @@ import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -34,10 +31,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Checks one client's brokers in the background with a long-lived {@link Admin} and keeps
- * the result, so that reading health never waits for the network. Each check is
- * asynchronous (the admin's own I/O thread completes it), bounded by the timeout, and at
- * most one is in flight.
+ * Checks one client's brokers in the background with the client's long-lived
+ * {@link Admin} and keeps the result, so that reading health never waits for the network.
+ * Each check is asynchronous (the admin's own I/O thread completes it), bounded by the
+ * timeout (each call's {@code timeoutMs}), and at most one is in flight.
  */
 final class BrokerCheck {
 
@@ -51,7 +48,9 @@ final class BrokerCheck {
 
 	private final Duration timeout;
 
-	private final Supplier<Map<String, Object>> adminConfig;
+	private final Supplier<Admin> admin;
+
+	private final SingletonSupplier<List<String>> secrets;
 
 	private final SingletonSupplier<Boolean> acksAll;
 
@@ -59,11 +58,10 @@ final class BrokerCheck {
 
 	private final Object lock = new Object();
 
-	private @Nullable Admin admin;
-
-	private List<String> secrets = List.of();
-
 	private @Nullable Instant inFlightSince;
+
+	// Which check is in flight: a late answer to one given up on is not recorded.
+	private long checks;
 
 	private boolean closed;
 
@@ -77,18 +75,21 @@ final class BrokerCheck {
 	 * Create a check.
 	 * @param client the client name
 	 * @param settings the client's broker health settings
-	 * @param adminConfig the client's admin configuration, asked for at the first check
+	 * @param admin the client's admin, asked for at every check; never closed here
+	 * @param secrets the values of the client's secret settings, masked in errors, asked
+	 * for at the first failure
 	 * @param acksAll whether the client's producer waits for all in-sync replicas, asked for
 	 * at the first check
 	 * @param clock the clock
 	 */
-	BrokerCheck(String client, KafkaHealthProperties.Broker settings, Supplier<Map<String, Object>> adminConfig,
-			Supplier<Boolean> acksAll, Clock clock) {
+	BrokerCheck(String client, KafkaHealthProperties.Broker settings, Supplier<Admin> admin,
+			Supplier<List<String>> secrets, Supplier<Boolean> acksAll, Clock clock) {
 		this.client = client;
 		this.mode = settings.getMode();
 		this.interval = settings.getInterval();
 		this.timeout = settings.getTimeout();
-		this.adminConfig = adminConfig;
+		this.admin = admin;
+		this.secrets = SingletonSupplier.of(secrets);
 		this.acksAll = SingletonSupplier.of(acksAll);
 		this.clock = clock;
 	}
@@ -135,7 +136,7 @@ final class BrokerCheck {
 	 */
 	void check() {
 		Admin admin;
-		Admin stuck = null;
+		long check;
 		synchronized (this.lock) {
 			if (this.closed) {
 				return;
@@ -145,30 +146,27 @@ final class BrokerCheck {
 				if (Duration.between(this.inFlightSince, now).compareTo(this.timeout.plus(this.interval)) < 0) {
 					return;
 				}
-				// The admin did not honour its own timeout: start afresh with a new one.
+				// The admin did not honour the call's timeout: give up on it and ask again.
 				record(BrokerCheckResult.unreachable(now,
 						"The check did not complete within " + this.timeout.plus(this.interval), this.result));
-				stuck = detachAdmin();
 			}
 			try {
-				admin = admin();
-				this.inFlightSince = now;
+				admin = this.admin.get();
 			}
 			catch (RuntimeException ex) {
+				this.inFlightSince = null;
 				record(BrokerCheckResult.unreachable(now, describe(ex), this.result));
-				admin = null;
+				return;
 			}
-		}
-		close(stuck);
-		if (admin == null) {
-			return;
+			this.inFlightSince = now;
+			check = ++this.checks;
 		}
 		try {
 			if (this.mode == BrokerHealthMode.CONNECTIVITY) {
 				// An API versions request: every principal may send it, no ACL needed.
 				admin.describeFeatures(new DescribeFeaturesOptions().timeoutMs(timeoutMs()))
 					.featureMetadata()
-					.whenComplete((metadata, ex) -> completed(ex, null, -1, null, List.of()));
+					.whenComplete((metadata, ex) -> completed(check, admin, ex, null, -1, null, List.of()));
 			}
 			else {
 				DescribeClusterResult cluster = admin
@@ -176,12 +174,13 @@ final class BrokerCheck {
 				KafkaFuture.allOf(cluster.clusterId(), cluster.nodes(), cluster.controller())
 					.whenComplete((ignored, ex) -> {
 						if (ex != null) {
-							completed(ex, null, -1, null, List.of());
+							completed(check, admin, ex, null, -1, null, List.of());
 						}
 						else {
 							Collection<Node> nodes = value(cluster.nodes());
 							Node controller = value(cluster.controller());
-							completed(null, value(cluster.clusterId()), (nodes != null) ? nodes.size() : 0,
+							completed(check, admin, null, value(cluster.clusterId()),
+									(nodes != null) ? nodes.size() : 0,
 									(controller != null && !controller.isEmpty()) ? describe(controller) : null,
 									(nodes != null) ? new ArrayList<>(nodes) : List.of());
 						}
@@ -189,15 +188,14 @@ final class BrokerCheck {
 			}
 		}
 		catch (RuntimeException ex) {
-			completed(ex, null, -1, null, List.of());
+			completed(check, admin, ex, null, -1, null, List.of());
 		}
 	}
 
-	private void completed(@Nullable Throwable failure, @Nullable String clusterId, int nodes,
-			@Nullable String controller, List<Node> liveNodes) {
-		Admin admin;
+	private void completed(long check, Admin admin, @Nullable Throwable failure, @Nullable String clusterId,
+			int nodes, @Nullable String controller, List<Node> liveNodes) {
 		synchronized (this.lock) {
-			if (this.closed) {
+			if (this.closed || check != this.checks || this.inFlightSince == null) {
 				return;
 			}
 			this.inFlightSince = null;
@@ -207,9 +205,8 @@ final class BrokerCheck {
 				return;
 			}
 			record(BrokerCheckResult.reached(now, clusterId, nodes, controller));
-			admin = this.admin;
 		}
-		if (admin != null && this.mode == BrokerHealthMode.CLUSTER && this.minInsyncReplicas == null
+		if (this.mode == BrokerHealthMode.CLUSTER && this.minInsyncReplicas == null
 				&& !this.minInsyncReplicasUnreadable && !liveNodes.isEmpty() && acksAll()) {
 			readMinInsyncReplicas(admin, liveNodes.get(0));
 		}
@@ -250,8 +247,8 @@ final class BrokerCheck {
 	}
 
 	/**
-	 * Lets checks run again after {@link #close()}, with a new admin: a stopped
-	 * application context can be started again.
+	 * Lets checks run again after {@link #close()}: a stopped application context can be
+	 * started again.
 	 */
 	void open() {
 		synchronized (this.lock) {
@@ -260,15 +257,13 @@ final class BrokerCheck {
 	}
 
 	/**
-	 * Closes the admin; no check runs until {@link #open()}.
+	 * Stops checking until {@link #open()}; an answer still due is not recorded.
 	 */
 	void close() {
-		Admin admin;
 		synchronized (this.lock) {
 			this.closed = true;
-			admin = detachAdmin();
+			this.inFlightSince = null;
 		}
-		close(admin);
 	}
 
 	private void record(BrokerCheckResult next) {
@@ -282,52 +277,22 @@ final class BrokerCheck {
 		}
 	}
 
-	private Admin admin() {
-		Admin admin = this.admin;
-		if (admin == null) {
-			Map<String, Object> config = new HashMap<>(this.adminConfig.get());
-			this.secrets = KafkaSecrets.values(config);
-			Object clientId = config.get(AdminClientConfig.CLIENT_ID_CONFIG);
-			config.put(AdminClientConfig.CLIENT_ID_CONFIG,
-					(clientId != null && !clientId.toString().isBlank()) ? clientId + "-health"
-							: "kafka-starter-health-" + this.client);
-			// Bound every request by the check's timeout, so a lost broker fails the check in
-			// time instead of waiting for Kafka's defaults (30 s and more).
-			config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs());
-			config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs());
-			admin = Admin.create(config);
-			this.admin = admin;
-		}
-		return admin;
-	}
-
-	private @Nullable Admin detachAdmin() {
-		Admin admin = this.admin;
-		this.admin = null;
-		this.inFlightSince = null;
-		return admin;
-	}
-
-	// Never under the lock: closing joins the admin's I/O thread, which completes pending
-	// checks through callbacks that take the lock.
-	private void close(@Nullable Admin admin) {
-		if (admin != null) {
-			try {
-				// Pending calls fail at once: nobody waits for them any more.
-				admin.close(Duration.ZERO);
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Closing the health admin of Kafka client '" + this.client + "' failed", ex);
-			}
-		}
-	}
-
 	private int timeoutMs() {
 		return (int) Math.min(Integer.MAX_VALUE, Math.max(1, this.timeout.toMillis()));
 	}
 
 	private String describe(Throwable failure) {
-		return KafkaSecrets.describe(unwrap(failure), this.secrets);
+		return KafkaSecrets.describe(unwrap(failure), secrets());
+	}
+
+	private List<String> secrets() {
+		try {
+			List<String> secrets = this.secrets.get();
+			return (secrets != null) ? secrets : List.of();
+		}
+		catch (RuntimeException ex) {
+			return List.of();
+		}
 	}
 
 	private static String describe(Node node) {

@@ -1,35 +1,36 @@
 package io.github.kafkastarter.autoconfigure.health;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
- * Runs every client's {@link BrokerCheck} on one daemon thread, while the application
- * context runs: from its start to its stop or close, and again after a new start. The checks themselves are asynchronous, so one thread
- * serves any number of clients, even with every cluster unreachable.
+ * Runs every client's {@link BrokerCheck} on the starter's scheduler while the
+ * application context runs: from its start to its stop or close, and again after a new
+ * start. A check only starts the admin's asynchronous calls, so it holds a thread for
+ * moments, even with every cluster unreachable.
  */
-final class BrokerHealthMonitor implements SmartLifecycle, DisposableBean {
+final class BrokerHealthMonitor implements SmartLifecycle {
 
 	private final Map<String, BrokerCheck> checks = new LinkedHashMap<>();
 
-	private final Object lifecycleLock = new Object();
+	private final TaskScheduler scheduler;
 
-	private @Nullable ScheduledExecutorService scheduler;
+	private final List<ScheduledFuture<?>> scheduled = new ArrayList<>();
 
-	BrokerHealthMonitor(List<BrokerCheck> checks) {
+	private boolean running;
+
+	BrokerHealthMonitor(List<BrokerCheck> checks, TaskScheduler scheduler) {
 		checks.forEach((check) -> this.checks.put(check.client(), check));
+		this.scheduler = scheduler;
 	}
 
 	/**
@@ -41,25 +42,16 @@ final class BrokerHealthMonitor implements SmartLifecycle, DisposableBean {
 	}
 
 	@Override
-	public void start() {
-		synchronized (this.lifecycleLock) {
-			if (this.scheduler != null) {
-				return;
-			}
-			CustomizableThreadFactory threads = new CustomizableThreadFactory("kafka-health-brokers-");
-			// A daemon: a forgotten context never keeps the JVM alive.
-			threads.setDaemon(true);
-			ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, threads);
-			scheduler.setRemoveOnCancelPolicy(true);
-			scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-			for (BrokerCheck check : this.checks.values()) {
-				// Closed by a previous stop() when the context is started again.
-				check.open();
-				scheduler.scheduleWithFixedDelay(() -> runSafely(check), 0, check.interval().toMillis(),
-						TimeUnit.MILLISECONDS);
-			}
-			this.scheduler = scheduler;
+	public synchronized void start() {
+		if (this.running) {
+			return;
 		}
+		for (BrokerCheck check : this.checks.values()) {
+			// Closed by a previous stop() when the context is started again.
+			check.open();
+			this.scheduled.add(this.scheduler.scheduleWithFixedDelay(() -> runSafely(check), check.interval()));
+		}
+		this.running = true;
 	}
 
 	private static void runSafely(BrokerCheck check) {
@@ -67,33 +59,22 @@ final class BrokerHealthMonitor implements SmartLifecycle, DisposableBean {
 			check.check();
 		}
 		catch (RuntimeException ex) {
-			// An exception would cancel the periodic task silently; never let one escape.
 			LogFactory.getLog(BrokerHealthMonitor.class)
 				.debug("Kafka broker check of client '" + check.client() + "' failed unexpectedly", ex);
 		}
 	}
 
 	@Override
-	public void stop() {
-		synchronized (this.lifecycleLock) {
-			ScheduledExecutorService scheduler = this.scheduler;
-			this.scheduler = null;
-			if (scheduler != null) {
-				scheduler.shutdownNow();
-			}
-			this.checks.values().forEach(BrokerCheck::close);
-		}
+	public synchronized void stop() {
+		this.running = false;
+		this.scheduled.forEach((task) -> task.cancel(false));
+		this.scheduled.clear();
+		this.checks.values().forEach(BrokerCheck::close);
 	}
 
 	@Override
-	public void destroy() {
-		// Also when the context closes without stopping its lifecycle beans.
-		stop();
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.scheduler != null;
+	public synchronized boolean isRunning() {
+		return this.running;
 	}
 
 	@Override

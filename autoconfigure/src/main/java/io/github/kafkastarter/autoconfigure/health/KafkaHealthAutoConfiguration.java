@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -43,6 +44,7 @@ import org.springframework.context.annotation.Fallback;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ListenerContainerRegistry;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
@@ -86,17 +88,18 @@ public final class KafkaHealthAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		BrokerHealthMonitor kafkaBrokerHealthMonitor(KafkaClients clients) {
+		BrokerHealthMonitor kafkaBrokerHealthMonitor(KafkaClients clients,
+				@Qualifier(KafkaClientsAutoConfiguration.TASK_SCHEDULER) TaskScheduler scheduler) {
 			List<BrokerCheck> checks = new ArrayList<>();
 			for (KafkaClient client : clients) {
 				KafkaHealthProperties.Broker settings = client.settings("health.broker",
 						KafkaHealthProperties.Broker.class);
 				// The admin and producer beans are looked up at the first check, not now:
 				// they may not exist yet.
-				checks.add(new BrokerCheck(client.name(), settings, () -> client.admin().getConfigurationProperties(),
-						() -> acksAll(client), Clock.systemUTC()));
+				checks.add(new BrokerCheck(client.name(), settings, client::sharedAdmin,
+						() -> KafkaSecrets.values(client.adminConfig()), () -> acksAll(client), Clock.systemUTC()));
 			}
-			return new BrokerHealthMonitor(checks);
+			return new BrokerHealthMonitor(checks, scheduler);
 		}
 
 		// The contributors are fallbacks: Boot's health registry is the HealthContributors
@@ -164,8 +167,7 @@ public final class KafkaHealthAutoConfiguration {
 				KafkaClient client = clients.contains(monitor.client()) ? clients.get(monitor.client())
 						: clients.getDefault();
 				KafkaHealthProperties.Lag settings = client.settings("health.lag", KafkaHealthProperties.Lag.class);
-				Supplier<List<String>> secrets = SingletonSupplier
-					.of(() -> KafkaSecrets.values(client.admin().getConfigurationProperties()));
+				Supplier<List<String>> secrets = SingletonSupplier.of(() -> KafkaSecrets.values(client.adminConfig()));
 				indicators.put(monitor.client(), new LagHealthIndicator(monitor, settings, secrets, Clock.systemUTC()));
 			}
 			return CompositeHealthContributor.fromMap(indicators);

@@ -16,13 +16,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
@@ -51,7 +51,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches one client's consumer groups through one long-lived {@link Admin}. Each
+ * Watches one client's consumer groups through the client's long-lived {@link Admin}. Each
  * {@link #refresh()} (run by {@link ConsumerLagMonitoring} in the background) reads, within
  * one timeout and whatever the number of groups and partitions:
  * <ol>
@@ -77,20 +77,13 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 
 	private static final Logger logger = LoggerFactory.getLogger(AdminConsumerLagMonitor.class);
 
-	// Kafka registers an MBean per client id; keep the ids of live monitors apart.
-	private static final Set<String> clientIdsInUse = ConcurrentHashMap.newKeySet();
-
 	private final String client;
 
 	private final LagProperties settings;
 
 	private final Supplier<Map<String, WatchedGroup>> groups;
 
-	private final Supplier<Map<String, Object>> adminConfigs;
-
-	private final Function<Map<String, Object>, Admin> adminFactory;
-
-	private final String clientIdBase;
+	private final Supplier<Admin> admin;
 
 	private final Supplier<IsolationLevel> isolationLevel;
 
@@ -102,13 +95,11 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 
 	private final Object lifecycleMonitor = new Object();
 
+	private final ReentrantLock refreshing = new ReentrantLock();
+
 	private volatile LagSnapshot snapshot;
 
-	private @Nullable Admin admin;
-
-	private @Nullable String adminClientId;
-
-	private @Nullable IsolationLevel resolvedIsolationLevel;
+	private volatile @Nullable IsolationLevel resolvedIsolationLevel;
 
 	private boolean closed;
 
@@ -126,17 +117,18 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 	 * @param client the client name
 	 * @param settings the client's lag settings
 	 * @param groups the groups to watch, asked at every refresh
-	 * @param adminConfigs the admin configuration of the client, asked when the admin is
-	 * first needed
-	 * @param adminFactory creates the admin (the test seam: {@code Admin::create} otherwise)
-	 * @param clientIdBase the start of the admin's {@code client.id}
-	 * @param isolationLevel the isolation level of the client's consumers, asked when the
-	 * admin is first needed (a read_committed consumer's end is the last stable offset)
+	 * @param admin the client's admin, asked at every refresh (the test seam:
+	 * {@code KafkaClient::sharedAdmin} otherwise); the monitor never closes it
+	 * @param readerConfigs the configuration of the consumer that reads the ends of
+	 * partitions, asked when it is first needed: the client's connection settings (its
+	 * admin configuration) and the reader's client id
+	 * @param isolationLevel the isolation level of the client's consumers, asked at the
+	 * first refresh (a read_committed consumer's end is the last stable offset)
 	 */
 	AdminConsumerLagMonitor(String client, LagProperties settings, Supplier<Map<String, WatchedGroup>> groups,
-			Supplier<Map<String, Object>> adminConfigs, Function<Map<String, Object>, Admin> adminFactory,
-			String clientIdBase, Supplier<IsolationLevel> isolationLevel) {
-		this(client, settings, groups, adminConfigs, adminFactory, clientIdBase, isolationLevel,
+			Supplier<Admin> admin, Supplier<Map<String, Object>> readerConfigs,
+			Supplier<IsolationLevel> isolationLevel) {
+		this(client, settings, groups, admin, readerConfigs, isolationLevel,
 				(configs) -> new KafkaConsumer<>(configs, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
 	}
 
@@ -145,28 +137,24 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 	 * @param client the client name
 	 * @param settings the client's lag settings
 	 * @param groups the groups to watch, asked at every refresh
-	 * @param adminConfigs the admin configuration of the client, asked when the admin is
-	 * first needed
-	 * @param adminFactory creates the admin
-	 * @param clientIdBase the start of the admin's {@code client.id}
+	 * @param admin the client's admin, asked at every refresh
+	 * @param readerConfigs the configuration of the consumer that reads the ends of
+	 * partitions
 	 * @param isolationLevel the isolation level of the client's consumers
 	 * @param readerFactory creates the consumer that reads the few offsets at the end of a
 	 * partition a group seems stuck before (the test seam: a {@code KafkaConsumer} otherwise)
 	 */
 	AdminConsumerLagMonitor(String client, LagProperties settings, Supplier<Map<String, WatchedGroup>> groups,
-			Supplier<Map<String, Object>> adminConfigs, Function<Map<String, Object>, Admin> adminFactory,
-			String clientIdBase, Supplier<IsolationLevel> isolationLevel,
+			Supplier<Admin> admin, Supplier<Map<String, Object>> readerConfigs, Supplier<IsolationLevel> isolationLevel,
 			Function<Map<String, Object>, org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> readerFactory) {
 		this.client = client;
 		this.settings = settings;
 		this.groups = groups;
-		this.adminConfigs = adminConfigs;
-		this.adminFactory = adminFactory;
-		this.clientIdBase = clientIdBase;
+		this.admin = admin;
 		this.isolationLevel = isolationLevel;
 		this.calculator = new LagCalculator(settings.getWindow(), settings.getLaggingThreshold());
-		this.tails = new UnreadableTails(() -> UnreadableTails.readerConfigs(this.adminConfigs.get(),
-				resolvedIsolationLevel(), this.adminClientId + "-tail"), readerFactory);
+		this.tails = new UnreadableTails(
+				() -> UnreadableTails.readerConfigs(readerConfigs.get(), resolvedIsolationLevel()), readerFactory);
 		this.snapshot = LagSnapshot.empty(client);
 	}
 
@@ -196,6 +184,33 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 	 * Reads the lag once; never throws. Called on the monitoring thread only.
 	 */
 	void refresh() {
+		this.refreshing.lock();
+		try {
+			if (!isClosed()) {
+				doRefresh();
+			}
+		}
+		finally {
+			this.refreshing.unlock();
+		}
+	}
+
+	/**
+	 * Waits for a refresh in flight to end, after {@link #close()}.
+	 * @param timeout how long to wait at most
+	 */
+	void awaitRefresh(Duration timeout) {
+		try {
+			if (this.refreshing.tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				this.refreshing.unlock();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void doRefresh() {
 		LagSnapshot next;
 		try {
 			next = fetch();
@@ -254,7 +269,7 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 	}
 
 	/**
-	 * Lets the monitor create an admin again after {@link #close()}, for a context that is
+	 * Lets the monitor refresh again after {@link #close()}, for a context that is
 	 * restarted.
 	 */
 	void open() {
@@ -265,31 +280,14 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 	}
 
 	/**
-	 * Closes the admin without waiting for pending requests; a refresh in flight ends
-	 * quietly.
+	 * Stops refreshing: closes the consumer that reads the ends of partitions, and a
+	 * refresh in flight ends quietly. The admin is the client's, and stays open.
 	 */
 	void close() {
-		Admin toClose;
-		String clientId;
 		synchronized (this.lifecycleMonitor) {
 			this.closed = true;
-			toClose = this.admin;
-			clientId = this.adminClientId;
-			this.admin = null;
-			this.adminClientId = null;
 		}
 		this.tails.close();
-		if (toClose != null) {
-			try {
-				toClose.close(Duration.ZERO);
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Closing the lag admin of Kafka client '{}' failed", this.client, ex);
-			}
-			finally {
-				clientIdsInUse.remove(clientId);
-			}
-		}
 	}
 
 	private boolean isClosed() {
@@ -306,6 +304,9 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 			return new LagSnapshot(this.client, Instant.now(), false, null, List.of());
 		}
 		Admin admin = admin();
+		if (this.resolvedIsolationLevel == null) {
+			this.resolvedIsolationLevel = this.isolationLevel.get();
+		}
 
 		Map<String, String> groupErrors = new LinkedHashMap<>();
 		Set<String> consumerGroups = new TreeSet<>();
@@ -532,39 +533,15 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 	}
 
 	private Admin admin() {
-		synchronized (this.lifecycleMonitor) {
-			if (this.closed) {
-				throw new IllegalStateException("The lag monitor is closed");
-			}
-			if (this.admin == null) {
-				Map<String, Object> configs = new HashMap<>(this.adminConfigs.get());
-				this.resolvedIsolationLevel = this.isolationLevel.get();
-				String clientId = claimClientId(this.clientIdBase);
-				configs.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
-				try {
-					this.admin = this.adminFactory.apply(configs);
-				}
-				catch (RuntimeException ex) {
-					clientIdsInUse.remove(clientId);
-					throw ex;
-				}
-				this.adminClientId = clientId;
-			}
-			return this.admin;
+		if (isClosed()) {
+			throw new IllegalStateException("The lag monitor is closed");
 		}
+		return this.admin.get();
 	}
 
 	private IsolationLevel resolvedIsolationLevel() {
 		IsolationLevel level = this.resolvedIsolationLevel;
 		return (level != null) ? level : IsolationLevel.READ_UNCOMMITTED;
-	}
-
-	private static String claimClientId(String base) {
-		String candidate = base;
-		for (int i = 2; !clientIdsInUse.add(candidate); i++) {
-			candidate = base + "-" + i;
-		}
-		return candidate;
 	}
 
 	private static boolean exists(TopicPartition partition, Map<String, Set<Integer>> partitionsByTopic) {

@@ -1,7 +1,6 @@
 package io.github.kafkastarter.autoconfigure.lag;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,12 +10,10 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientNames;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.config.SslConfigs;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -26,14 +23,11 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
-import org.springframework.boot.kafka.autoconfigure.SslBundleSslEngineFactory;
-import org.springframework.boot.ssl.SslBundle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.util.StringUtils;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Consumer lag of every client's groups, watched in the background: one
@@ -50,19 +44,19 @@ public final class ConsumerLagAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(ConsumerLagMonitors.class)
 	ConsumerLagMonitoring kafkaStarterConsumerLagMonitoring(KafkaClients clients, KafkaClientContainers containers,
-			Environment environment) {
+			Environment environment,
+			@Qualifier(KafkaClientsAutoConfiguration.TASK_SCHEDULER) TaskScheduler scheduler) {
 		Binder binder = Binder.get(environment);
 		List<AdminConsumerLagMonitor> monitors = new ArrayList<>();
 		for (KafkaClient client : clients) {
 			LagProperties settings = settings(client, binder);
 			if (settings.isEnabled()) {
 				monitors.add(new AdminConsumerLagMonitor(client.name(), settings,
-						new ContainerGroups(client.name(), containers, settings.getGroups()),
-						() -> adminConfigs(client), Admin::create, clientIdBase(client, environment),
-						() -> isolationLevel(client)));
+						new ContainerGroups(client.name(), containers, settings.getGroups()), client::sharedAdmin,
+						() -> readerConfigs(client), () -> isolationLevel(client)));
 			}
 		}
-		return new ConsumerLagMonitoring(monitors);
+		return new ConsumerLagMonitoring(monitors, scheduler);
 	}
 
 	@Bean
@@ -91,43 +85,13 @@ public final class ConsumerLagAutoConfiguration {
 	}
 
 	/**
-	 * The admin configuration of a client, as its {@code KafkaAdmin} has it, or built like
-	 * Spring Boot builds it when the application has replaced the admin.
+	 * The configuration of the consumer that reads the ends of partitions: the client's
+	 * connection, with a client id that ends in {@code -tail}.
 	 */
-	private static Map<String, Object> adminConfigs(KafkaClient client) {
-		try {
-			return client.admin().getConfigurationProperties();
-		}
-		catch (IllegalStateException ex) {
-			Map<String, Object> configs = client.properties().buildAdminProperties();
-			KafkaConnectionDetails.Configuration connection = client.connectionDetails().getAdmin();
-			configs.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, connection.getBootstrapServers());
-			if (StringUtils.hasLength(connection.getSecurityProtocol())) {
-				configs.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, connection.getSecurityProtocol());
-			}
-			SslBundle bundle = connection.getSslBundle();
-			if (bundle != null) {
-				configs.put(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG, SslBundleSslEngineFactory.class);
-				configs.put(SslBundle.class.getName(), bundle);
-			}
-			return new HashMap<>(configs);
-		}
-	}
-
-	/**
-	 * The start of the lag admin's client id, so broker logs and quotas can tell it apart:
-	 * the client's {@code client-id}, else the application name, then {@code -lag} and, where
-	 * the name does not say so already, the client name.
-	 */
-	static String clientIdBase(KafkaClient client, Environment environment) {
-		String base = client.properties().getClientId();
-		if (!StringUtils.hasText(base)) {
-			base = environment.getProperty("spring.application.name");
-		}
-		if (!StringUtils.hasText(base)) {
-			base = "kafka-starter";
-		}
-		return base.equals(client.name()) ? base + "-lag" : base + "-lag-" + client.name();
+	static Map<String, Object> readerConfigs(KafkaClient client) {
+		Map<String, Object> configs = client.adminConfig();
+		configs.put(ConsumerConfig.CLIENT_ID_CONFIG, client.clientId("lag") + "-tail");
+		return configs;
 	}
 
 	/**

@@ -1,37 +1,35 @@
 package io.github.kafkastarter.autoconfigure.lag;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 
-import org.jspecify.annotations.Nullable;
-
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
- * Runs every client's {@link AdminConsumerLagMonitor} on a scheduler of its own: daemon
- * threads, each monitor at its own interval with a fixed delay (refreshes of one client never
- * overlap), started after the listener containers and stopped, with the admins closed, before
- * them.
+ * Runs every client's {@link AdminConsumerLagMonitor} on the starter's scheduler, each at
+ * its own interval with a fixed delay (refreshes of one client never overlap), started
+ * after the listener containers and stopped before them.
  */
-final class ConsumerLagMonitoring implements SmartLifecycle, DisposableBean {
+final class ConsumerLagMonitoring implements SmartLifecycle {
 
 	// After the listener containers start (so their groups are known); before they stop.
 	static final int PHASE = AbstractMessageListenerContainer.DEFAULT_PHASE + 50;
 
-	private static final int MAX_THREADS = 4;
-
 	private final List<AdminConsumerLagMonitor> monitors;
 
-	private final Object lifecycleMonitor = new Object();
+	private final TaskScheduler scheduler;
 
-	private @Nullable ScheduledThreadPoolExecutor scheduler;
+	private final List<ScheduledFuture<?>> refreshes = new ArrayList<>();
 
-	ConsumerLagMonitoring(List<AdminConsumerLagMonitor> monitors) {
+	private boolean running;
+
+	ConsumerLagMonitoring(List<AdminConsumerLagMonitor> monitors, TaskScheduler scheduler) {
 		this.monitors = List.copyOf(monitors);
+		this.scheduler = scheduler;
 	}
 
 	List<AdminConsumerLagMonitor> monitors() {
@@ -39,63 +37,37 @@ final class ConsumerLagMonitoring implements SmartLifecycle, DisposableBean {
 	}
 
 	@Override
-	public void start() {
-		synchronized (this.lifecycleMonitor) {
-			if (this.scheduler != null || this.monitors.isEmpty()) {
-				return;
-			}
-			CustomizableThreadFactory threads = new CustomizableThreadFactory("kafka-lag-monitor-");
-			threads.setDaemon(true);
-			// A client whose brokers are down holds a thread for up to its timeout; a few
-			// threads keep the other clients on time.
-			ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(
-					Math.min(this.monitors.size(), MAX_THREADS), threads);
-			scheduler.setRemoveOnCancelPolicy(true);
-			for (AdminConsumerLagMonitor monitor : this.monitors) {
-				monitor.open();
-				scheduler.scheduleWithFixedDelay(monitor::refresh, 0,
-						Math.max(1, monitor.settings().getInterval().toMillis()), TimeUnit.MILLISECONDS);
-			}
-			this.scheduler = scheduler;
+	public synchronized void start() {
+		if (this.running) {
+			return;
 		}
+		for (AdminConsumerLagMonitor monitor : this.monitors) {
+			monitor.open();
+			this.refreshes.add(this.scheduler.scheduleWithFixedDelay(monitor::refresh,
+					Duration.ofMillis(Math.max(1, monitor.settings().getInterval().toMillis()))));
+		}
+		this.running = true;
 	}
 
 	@Override
-	public void stop() {
-		ScheduledThreadPoolExecutor scheduler;
-		synchronized (this.lifecycleMonitor) {
-			scheduler = this.scheduler;
-			this.scheduler = null;
-		}
-		if (scheduler != null) {
-			// Closing the admins fails any request in flight; the interrupt ends a wait on one.
-			this.monitors.forEach(AdminConsumerLagMonitor::close);
-			scheduler.shutdownNow();
-			try {
-				scheduler.awaitTermination(10, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
+	public synchronized void stop() {
+		this.running = false;
+		// The interrupt ends a refresh waiting on the cluster; closing ends a read.
+		this.refreshes.forEach((refresh) -> refresh.cancel(true));
+		this.refreshes.clear();
+		this.monitors.forEach(AdminConsumerLagMonitor::close);
+		// Nothing is published once stopped.
+		this.monitors.forEach((monitor) -> monitor.awaitRefresh(Duration.ofSeconds(10)));
 	}
 
 	@Override
-	public boolean isRunning() {
-		synchronized (this.lifecycleMonitor) {
-			return this.scheduler != null;
-		}
+	public synchronized boolean isRunning() {
+		return this.running;
 	}
 
 	@Override
 	public int getPhase() {
 		return PHASE;
-	}
-
-	@Override
-	public void destroy() {
-		stop();
-		this.monitors.forEach(AdminConsumerLagMonitor::close);
 	}
 
 }

@@ -210,16 +210,13 @@ final class UnreadableTails {
 	/**
 	 * The configuration of a reader that reads like the client's consumers.
 	 * @param connection the client's connection and security settings (its admin
-	 * configuration)
+	 * configuration) and the reader's client id
 	 * @param isolationLevel the isolation level of the client's consumers
-	 * @param clientId the reader's client id
 	 * @return the configuration
 	 */
-	static Map<String, Object> readerConfigs(Map<String, Object> connection, IsolationLevel isolationLevel,
-			String clientId) {
+	static Map<String, Object> readerConfigs(Map<String, Object> connection, IsolationLevel isolationLevel) {
 		Map<String, Object> configs = new HashMap<>(connection);
 		configs.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel.name().toLowerCase(Locale.ROOT));
-		configs.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
 		return configs;
 	}
 

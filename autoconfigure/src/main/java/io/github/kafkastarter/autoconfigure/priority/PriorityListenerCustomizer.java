@@ -1,17 +1,23 @@
 package io.github.kafkastarter.autoconfigure.priority;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
 import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +32,7 @@ import org.springframework.kafka.event.ConsumerStartingEvent;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Gives the listener containers of ranked listeners
@@ -39,19 +46,26 @@ final class PriorityListenerCustomizer
 
 	private static final String PREFIX = "kafka.starter.priority.listeners";
 
+	// Spring Kafka's default operation timeout.
+	private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(30);
+
 	private final Binder binder;
 
-	private final ScheduledExecutorService checker;
+	private final Supplier<TaskScheduler> scheduler;
 
 	private final Map<MessageListenerContainer, PriorityGovernor> governors = new ConcurrentHashMap<>();
 
-	PriorityListenerCustomizer(Binder binder) {
+	private final List<ScheduledFuture<?>> checks = new CopyOnWriteArrayList<>();
+
+	/**
+	 * Create an instance.
+	 * @param binder the binder over the environment
+	 * @param scheduler the starter's scheduler, looked up when the first ranked listener's
+	 * container is made (a customizer must not need beans while Kafka's are created)
+	 */
+	PriorityListenerCustomizer(Binder binder, Supplier<TaskScheduler> scheduler) {
 		this.binder = binder;
-		this.checker = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "kafka-priority-check");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.scheduler = scheduler;
 	}
 
 	@Override
@@ -73,15 +87,15 @@ final class PriorityListenerCustomizer
 		ContainerProperties properties = container.getContainerProperties();
 		properties.setConsumerRebalanceListener(
 				new PriorityRebalanceListener(properties.getConsumerRebalanceListener(), governor));
-		long interval = Math.max(1, settings.getCheckInterval().toMillis());
-		this.checker.scheduleWithFixedDelay(() -> {
+		Duration interval = Duration.ofMillis(Math.max(1, settings.getCheckInterval().toMillis()));
+		this.checks.add(this.scheduler.get().scheduleWithFixedDelay(() -> {
 			try {
 				governor.check();
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Priority check of listener {} failed", listenerId, ex);
 			}
-		}, interval, interval, TimeUnit.MILLISECONDS);
+		}, Instant.now().plus(interval), interval));
 		logger.info("Listener '{}' of client '{}' reads its topics by priority: {}", listenerId, client.name(),
 				settings.getTopics());
 	}
@@ -102,12 +116,18 @@ final class PriorityListenerCustomizer
 	private static Map<String, Integer> partitionCounts(KafkaClient client, List<String> topics) {
 		try {
 			Map<String, Integer> counts = new HashMap<>();
-			client.admin()
-				.describeTopics(topics.toArray(String[]::new))
+			client.sharedAdmin()
+				.describeTopics(topics, new DescribeTopicsOptions().timeoutMs((int) DESCRIBE_TIMEOUT.toMillis()))
+				.allTopicNames()
+				.get(DESCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
 				.forEach((topic, description) -> counts.put(topic, description.partitions().size()));
 			return counts;
 		}
-		catch (RuntimeException ex) {
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return Map.of();
+		}
+		catch (ExecutionException | TimeoutException | RuntimeException ex) {
 			// A topic that does not exist yet, say: its partitions are paused on assignment,
 			// from the poll after the one that assigns them.
 			logger.debug("Could not read the partitions of {} of client '{}'", topics, client.name(), ex);
@@ -149,7 +169,7 @@ final class PriorityListenerCustomizer
 
 	@Override
 	public void destroy() {
-		this.checker.shutdownNow();
+		this.checks.forEach((check) -> check.cancel(false));
 	}
 
 }

@@ -3,6 +3,7 @@ package io.github.kafkastarter.autoconfigure.priority;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -12,6 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Fallback;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Priority topics: a listener that reads several topics ranks them with
@@ -27,8 +29,9 @@ public final class PriorityTopicsAutoConfiguration {
 	@Bean
 	@Fallback
 	@ConditionalOnMissingBean(name = "kafkaStarterPriorityListenerCustomizer")
-	KafkaClientCustomizer kafkaStarterPriorityListenerCustomizer(Environment environment) {
-		return new PriorityListenerCustomizer(Binder.get(environment));
+	KafkaClientCustomizer kafkaStarterPriorityListenerCustomizer(Environment environment, BeanFactory beanFactory) {
+		return new PriorityListenerCustomizer(Binder.get(environment),
+				() -> beanFactory.getBean(KafkaClientsAutoConfiguration.TASK_SCHEDULER, TaskScheduler.class));
 	}
 
 }

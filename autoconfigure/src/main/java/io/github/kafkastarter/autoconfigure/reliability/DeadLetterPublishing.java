@@ -14,7 +14,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -25,7 +25,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -42,10 +41,11 @@ import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 
 /**
  * What one client needs to dead-letter records: a template that sends bytes as they are,
- * an admin that creates missing dead-letter topics shaped like their sources, and a
- * consumer that reads a record's original bytes back when the failed record holds
- * deserialized objects. Each is created on first use (most applications never
- * dead-letter anything) and closed with the application.
+ * missing dead-letter topics created like their sources (described through the client's
+ * admin, created through its {@code KafkaAdmin}), and a consumer that reads a record's
+ * original bytes back when the failed record holds deserialized objects. The template and
+ * the consumer are created on first use (most applications never dead-letter anything)
+ * and closed with the application.
  */
 final class DeadLetterPublishing implements AutoCloseable {
 
@@ -64,8 +64,6 @@ final class DeadLetterPublishing implements AutoCloseable {
 	private @Nullable DefaultKafkaProducerFactory<byte[], byte[]> producerFactory;
 
 	private @Nullable KafkaTemplate<byte[], byte[]> template;
-
-	private @Nullable Admin admin;
 
 	private @Nullable Consumer<byte[], byte[]> reader;
 
@@ -121,8 +119,8 @@ final class DeadLetterPublishing implements AutoCloseable {
 				return;
 			}
 			try {
-				Admin admin = admin();
-				Map<String, TopicDescription> described = describe(admin, List.of(source, deadLetterTopic));
+				Map<String, TopicDescription> described = describe(this.client.sharedAdmin(),
+						List.of(source, deadLetterTopic));
 				if (!described.containsKey(deadLetterTopic)) {
 					TopicDescription sourceTopic = described.get(source);
 					int partitions = (sourceTopic != null) ? sourceTopic.partitions().size() : 1;
@@ -131,20 +129,14 @@ final class DeadLetterPublishing implements AutoCloseable {
 					NewTopic topic = (replication > 0) ? new NewTopic(deadLetterTopic, partitions, replication)
 							: new NewTopic(deadLetterTopic, java.util.Optional.of(partitions),
 									java.util.Optional.empty());
-					try {
-						admin.createTopics(List.of(topic))
-							.all()
-							.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-						logger.info("Created dead-letter topic {} ({} partitions, replication {}) for topic {}",
-								deadLetterTopic, partitions, (replication > 0) ? replication : "broker default",
-								source);
-						awaitLeaders(admin, deadLetterTopic, partitions);
-					}
-					catch (ExecutionException ex) {
-						if (!(ex.getCause() instanceof TopicExistsException)) {
-							throw ex;
-						}
-					}
+					// Spring Kafka's topic creation: one that another instance created
+					// meanwhile is no failure.
+					this.client.admin().createOrModifyTopics(topic);
+					logger.info("Created dead-letter topic {} ({} partitions, replication {}) for topic {}",
+							deadLetterTopic, partitions, (replication > 0) ? replication : "broker default", source);
+					// The producer must know the new partitions before it sends: it would
+					// otherwise pick another partition than the record's.
+					awaitLeaders(this.client.sharedAdmin(), deadLetterTopic, partitions);
 				}
 				this.knownTopics.add(deadLetterTopic);
 			}
@@ -180,7 +172,9 @@ final class DeadLetterPublishing implements AutoCloseable {
 	private static Map<String, TopicDescription> describe(Admin admin, List<String> topics)
 			throws InterruptedException, TimeoutException, ExecutionException {
 		Map<String, TopicDescription> described = new HashMap<>();
-		var futures = admin.describeTopics(topics).topicNameValues();
+		var futures = admin
+			.describeTopics(topics, new DescribeTopicsOptions().timeoutMs((int) ADMIN_TIMEOUT.toMillis()))
+			.topicNameValues();
 		for (var entry : futures.entrySet()) {
 			try {
 				described.put(entry.getKey(), entry.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
@@ -192,19 +186,6 @@ final class DeadLetterPublishing implements AutoCloseable {
 			}
 		}
 		return described;
-	}
-
-	private synchronized Admin admin() {
-		Admin admin = this.admin;
-		if (admin == null) {
-			Map<String, Object> configs = new HashMap<>(this.client.admin().getConfigurationProperties());
-			configs.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
-			configs.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
-			suffixClientId(configs, AdminClientConfig.CLIENT_ID_CONFIG, "-dlt-admin");
-			admin = Admin.create(configs);
-			this.admin = admin;
-		}
-		return admin;
 	}
 
 	/**
@@ -361,13 +342,10 @@ final class DeadLetterPublishing implements AutoCloseable {
 	public void close() {
 		this.closed = true;
 		DefaultKafkaProducerFactory<byte[], byte[]> factory;
-		Admin admin;
 		synchronized (this) {
 			factory = this.producerFactory;
-			admin = this.admin;
 			this.producerFactory = null;
 			this.template = null;
-			this.admin = null;
 			if (this.reader != null) {
 				this.reader.close(CloseOptions.timeout(Duration.ofSeconds(1)));
 				this.reader = null;
@@ -375,9 +353,6 @@ final class DeadLetterPublishing implements AutoCloseable {
 		}
 		if (factory != null) {
 			factory.destroy();
-		}
-		if (admin != null) {
-			admin.close(Duration.ofSeconds(1));
 		}
 	}
 

@@ -1,6 +1,7 @@
 package io.github.kafkastarter.autoconfigure.reliability;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -21,10 +22,11 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
 import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
@@ -38,6 +40,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.Environment;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
@@ -50,7 +53,8 @@ import org.springframework.util.StringUtils;
  * checked are the client's {@code NewTopic} beans and its template's default topic, plus
  * the broker's defaults for new topics.
  * <p>
- * In {@code warn} mode the check runs in the background and never delays start-up; in
+ * In {@code warn} mode the check runs in the background (one task on the starter's
+ * scheduler for all clients, in turn) and never delays start-up; in
  * {@code fail} mode it runs before the listeners start, bounded by
  * {@code kafka.starter.producer.verify-timeout}; in {@code off} mode the cluster is not
  * contacted.
@@ -69,17 +73,22 @@ final class DurabilityVerifier implements SmartLifecycle {
 
 	private final Environment environment;
 
+	private final TaskScheduler scheduler;
+
 	private volatile boolean running;
 
-	DurabilityVerifier(KafkaClients clients, ListableBeanFactory beanFactory, Environment environment) {
+	DurabilityVerifier(KafkaClients clients, ListableBeanFactory beanFactory, Environment environment,
+			TaskScheduler scheduler) {
 		this.clients = clients;
 		this.beanFactory = beanFactory;
 		this.environment = environment;
+		this.scheduler = scheduler;
 	}
 
 	@Override
 	public void start() {
 		this.running = true;
+		List<Runnable> warnings = new ArrayList<>();
 		for (KafkaClient client : this.clients) {
 			ProducerReliabilityProperties settings = client.settings("producer", ProducerReliabilityProperties.class);
 			if (settings.getVerifyDurability() == ProducerReliabilityProperties.DurabilityVerification.OFF
@@ -95,11 +104,12 @@ final class DurabilityVerifier implements SmartLifecycle {
 				}
 			}
 			else {
-				Thread thread = new Thread(() -> warn(client, topics, dev, settings.getVerifyTimeout()),
-						"kafka-durability-check-" + client.name());
-				thread.setDaemon(true);
-				thread.start();
+				warnings.add(() -> warn(client, topics, dev, settings.getVerifyTimeout()));
 			}
+		}
+		if (!warnings.isEmpty()) {
+			// One task: it waits on the clusters, and must not hold more than one thread.
+			this.scheduler.schedule(() -> warnings.forEach(Runnable::run), Instant.now());
 		}
 	}
 
@@ -114,6 +124,9 @@ final class DurabilityVerifier implements SmartLifecycle {
 	}
 
 	private void warn(KafkaClient client, Set<String> topics, boolean dev, Duration timeout) {
+		if (!this.running) {
+			return;
+		}
 		Findings findings = inspect(client, topics, dev, timeout);
 		if (!findings.problems.isEmpty()) {
 			logger.warn("Kafka client '{}' sends with acks=all, but the cluster cannot honour it: {} Fix: {} "
@@ -148,27 +161,20 @@ final class DurabilityVerifier implements SmartLifecycle {
 
 	Findings inspect(KafkaClient client, Set<String> topics, boolean dev, Duration timeout) {
 		Findings findings = new Findings();
-		Map<String, Object> configs = new HashMap<>(client.admin().getConfigurationProperties());
-		int millis = (int) Math.max(1, timeout.toMillis());
-		configs.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis);
-		configs.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
-		Object clientId = configs.get(AdminClientConfig.CLIENT_ID_CONFIG);
-		if (clientId != null) {
-			configs.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-durability-check");
-		}
 		long deadline = System.nanoTime() + timeout.toNanos();
 		Admin admin;
 		try {
-			admin = Admin.create(configs);
+			admin = client.sharedAdmin();
 		}
 		catch (RuntimeException ex) {
 			// The client's own configuration is unusable; its producers will report it too.
 			findings.unverified = "the client's admin cannot be created: "
-					+ KafkaSecrets.describe(ex, KafkaSecrets.values(configs));
+					+ KafkaSecrets.describe(ex, KafkaSecrets.values(client.adminConfig()));
 			return findings;
 		}
 		try {
-			Collection<Node> nodes = get(admin.describeCluster(new DescribeClusterOptions().timeoutMs(millis)).nodes(),
+			Collection<Node> nodes = get(
+					admin.describeCluster(new DescribeClusterOptions().timeoutMs(remainingMillis(deadline))).nodes(),
 					deadline);
 			if (nodes.size() == 1 && !dev) {
 				findings.problem("The cluster has a single broker, so acknowledged records live on one disk only.",
@@ -191,18 +197,28 @@ final class DurabilityVerifier implements SmartLifecycle {
 		}
 		catch (ExecutionException | RuntimeException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			findings.unverified = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-		}
-		finally {
-			admin.close(Duration.ofSeconds(1));
+			if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+				findings.unverified = "the cluster did not answer within " + timeout.toMillis() + " ms";
+			}
+			else {
+				findings.unverified = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+			}
 		}
 		return findings;
+	}
+
+	private static int remainingMillis(long deadline) {
+		long millis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+		return (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis));
 	}
 
 	private void brokerDefaults(Admin admin, Node node, long deadline, Findings findings)
 			throws InterruptedException, ExecutionException, TimeoutException {
 		ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, node.idString());
-		Config config = get(admin.describeConfigs(List.of(broker)).values().get(broker), deadline);
+		Config config = get(admin
+			.describeConfigs(List.of(broker), new DescribeConfigsOptions().timeoutMs(remainingMillis(deadline)))
+			.values()
+			.get(broker), deadline);
 		Integer replication = EffectiveProducerSettings.integer(value(config.get("default.replication.factor")));
 		Integer minInSync = Acks.minInsyncReplicas(config);
 		if (replication != null && minInSync != null && Acks.leaderAloneAcknowledges(replication, minInSync)) {
@@ -215,7 +231,8 @@ final class DurabilityVerifier implements SmartLifecycle {
 	private void topics(Admin admin, Set<String> topics, int brokers, long deadline, Findings findings)
 			throws InterruptedException, ExecutionException, TimeoutException {
 		Map<String, TopicDescription> described = new HashMap<>();
-		for (Map.Entry<String, KafkaFuture<TopicDescription>> entry : admin.describeTopics(topics)
+		for (Map.Entry<String, KafkaFuture<TopicDescription>> entry : admin
+			.describeTopics(topics, new DescribeTopicsOptions().timeoutMs(remainingMillis(deadline)))
 			.topicNameValues()
 			.entrySet()) {
 			try {
@@ -234,7 +251,9 @@ final class DurabilityVerifier implements SmartLifecycle {
 			.stream()
 			.map((topic) -> new ConfigResource(ConfigResource.Type.TOPIC, topic))
 			.toList();
-		Map<ConfigResource, Config> configs = get(admin.describeConfigs(resources).all(), deadline);
+		Map<ConfigResource, Config> configs = get(admin
+			.describeConfigs(resources, new DescribeConfigsOptions().timeoutMs(remainingMillis(deadline)))
+			.all(), deadline);
 		for (ConfigResource resource : resources) {
 			TopicDescription description = described.get(resource.name());
 			int replication = description.partitions().isEmpty() ? 0

@@ -12,6 +12,7 @@ import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.Sanitizer;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -24,6 +25,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Fallback;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Reliability for every client, default and named: producer profiles (durable by default)
@@ -69,8 +71,9 @@ public final class ReliabilityAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "kafkaStarterDurabilityVerifier")
 	DurabilityVerifier kafkaStarterDurabilityVerifier(KafkaClients clients, ListableBeanFactory beanFactory,
-			Environment environment) {
-		return new DurabilityVerifier(clients, beanFactory, environment);
+			Environment environment,
+			@Qualifier(KafkaClientsAutoConfiguration.TASK_SCHEDULER) TaskScheduler scheduler) {
+		return new DurabilityVerifier(clients, beanFactory, environment, scheduler);
 	}
 
 	private static ClassLoader classLoader(ListableBeanFactory beanFactory) {

@@ -9,21 +9,16 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.AlterConfigsOptions;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.SslConfigs;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
-import org.springframework.boot.kafka.autoconfigure.SslBundleSslEngineFactory;
-import org.springframework.boot.ssl.SslBundle;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.kafka.config.KafkaListenerEndpoint;
 import org.springframework.kafka.config.ShareKafkaListenerContainerFactory;
@@ -31,7 +26,6 @@ import org.springframework.kafka.core.DefaultShareConsumerFactory;
 import org.springframework.kafka.core.ShareConsumerFactory;
 import org.springframework.kafka.listener.ShareConsumerRecordRecoverer;
 import org.springframework.kafka.listener.ShareKafkaMessageListenerContainer;
-import org.springframework.util.StringUtils;
 
 /**
  * Builds a client's share consumer factory and share listener container factory from its
@@ -51,19 +45,9 @@ final class ShareFactories {
 	}
 
 	static ShareConsumerFactory<Object, Object> consumerFactory(KafkaClient client) {
-		Map<String, Object> configs = client.properties().buildConsumerProperties();
+		Map<String, Object> configs = client.buildConsumerConfig();
 		UNSUPPORTED.forEach(configs::remove);
 		configs.keySet().removeIf((key) -> key.startsWith("kafka.starter."));
-		KafkaConnectionDetails.Configuration connection = client.connectionDetails().getConsumer();
-		configs.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, connection.getBootstrapServers());
-		if (StringUtils.hasLength(connection.getSecurityProtocol())) {
-			configs.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, connection.getSecurityProtocol());
-		}
-		SslBundle bundle = connection.getSslBundle();
-		if (bundle != null) {
-			configs.put(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG, SslBundleSslEngineFactory.class);
-			configs.put(SslBundle.class.getName(), bundle);
-		}
 		ShareSettings settings = client.settings("share", ShareSettings.class);
 		return new GroupConfiguringShareConsumerFactory(configs, client, settings.getStartFrom());
 	}
@@ -161,11 +145,15 @@ final class ShareFactories {
 
 		private void configureGroup(String group) {
 			String value = this.startFrom.name().toLowerCase(java.util.Locale.ROOT);
-			try (Admin admin = Admin.create(this.client.admin().getConfigurationProperties())) {
+			try {
 				ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);
 				Collection<AlterConfigOp> ops = List.of(new AlterConfigOp(
 						new ConfigEntry("share.auto.offset.reset", value), AlterConfigOp.OpType.SET));
-				admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(30, TimeUnit.SECONDS);
+				this.client.sharedAdmin()
+					.incrementalAlterConfigs(Map.of(resource, ops),
+							new AlterConfigsOptions().timeoutMs((int) TimeUnit.SECONDS.toMillis(30)))
+					.all()
+					.get(30, TimeUnit.SECONDS);
 				logger.debug("Share group {} starts from {}", group, value);
 			}
 			catch (Exception ex) {

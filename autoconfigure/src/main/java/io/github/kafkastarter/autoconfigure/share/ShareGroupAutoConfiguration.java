@@ -2,10 +2,10 @@ package io.github.kafkastarter.autoconfigure.share;
 
 import java.time.Clock;
 
+import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import org.apache.kafka.clients.admin.Admin;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -47,7 +47,7 @@ public final class ShareGroupAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ShareGroupSupport kafkaStarterShareGroupSupport() {
-		return new ShareGroupSupport(Admin::create, Clock.systemUTC());
+		return new ShareGroupSupport(KafkaClient::sharedAdmin, Clock.systemUTC());
 	}
 
 	@Bean

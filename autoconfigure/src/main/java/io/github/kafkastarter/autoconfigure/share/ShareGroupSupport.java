@@ -3,7 +3,7 @@ package io.github.kafkastarter.autoconfigure.share;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +14,6 @@ import java.util.function.Function;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeFeaturesOptions;
 import org.apache.kafka.clients.admin.FeatureMetadata;
 import org.apache.kafka.clients.admin.FinalizedVersionRange;
@@ -48,7 +47,7 @@ public final class ShareGroupSupport {
 
 	private static final Duration ASK_AGAIN_AFTER = Duration.ofMinutes(1);
 
-	private final Function<Map<String, Object>, Admin> adminFactory;
+	private final Function<KafkaClient, Admin> admins;
 
 	private final Clock clock;
 
@@ -58,8 +57,13 @@ public final class ShareGroupSupport {
 
 	private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-	ShareGroupSupport(Function<Map<String, Object>, Admin> adminFactory, Clock clock) {
-		this.adminFactory = adminFactory;
+	/**
+	 * Create an instance.
+	 * @param admins the admin of a client ({@code KafkaClient::sharedAdmin}; the test seam)
+	 * @param clock the clock
+	 */
+	ShareGroupSupport(Function<KafkaClient, Admin> admins, Clock clock) {
+		this.admins = admins;
 		this.clock = clock;
 	}
 
@@ -111,16 +115,10 @@ public final class ShareGroupSupport {
 	}
 
 	private Verdict ask(KafkaClient client) {
-		Map<String, Object> configs = new HashMap<>(client.admin().getConfigurationProperties());
-		Object clientId = configs.get(AdminClientConfig.CLIENT_ID_CONFIG);
-		configs.put(AdminClientConfig.CLIENT_ID_CONFIG,
-				((clientId != null && !clientId.toString().isBlank()) ? clientId : "kafka-starter-" + client.name())
-						+ "-share-check");
 		int timeoutMs = (int) TimeUnit.SECONDS.toMillis(PROBE_TIMEOUT_SECONDS);
-		configs.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-		configs.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-		try (Admin admin = this.adminFactory.apply(configs)) {
-			FeatureMetadata features = admin.describeFeatures(new DescribeFeaturesOptions().timeoutMs(timeoutMs))
+		try {
+			FeatureMetadata features = this.admins.apply(client)
+				.describeFeatures(new DescribeFeaturesOptions().timeoutMs(timeoutMs))
 				.featureMetadata()
 				.get(PROBE_TIMEOUT_SECONDS + 1, TimeUnit.SECONDS);
 			return judge(features.finalizedFeatures(), features.supportedFeatures());
@@ -133,8 +131,17 @@ public final class ShareGroupSupport {
 			Throwable cause = (ex instanceof ExecutionException && ex.getCause() != null) ? ex.getCause() : ex;
 			logger.debug("Kafka client '{}': could not tell whether the cluster has share groups ({}); its share "
 					+ "listener containers start as usual", client.name(),
-					KafkaSecrets.describe(cause, KafkaSecrets.values(configs)));
+					KafkaSecrets.describe(cause, secrets(client)));
 			return Verdict.UNKNOWN;
+		}
+	}
+
+	private static List<String> secrets(KafkaClient client) {
+		try {
+			return KafkaSecrets.values(client.adminConfig());
+		}
+		catch (RuntimeException ex) {
+			return List.of();
 		}
 	}
 

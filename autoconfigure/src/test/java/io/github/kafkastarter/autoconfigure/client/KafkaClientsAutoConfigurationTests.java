@@ -2,6 +2,7 @@ package io.github.kafkastarter.autoconfigure.client;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -24,8 +27,12 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.transaction.KafkaTransactionManager;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class KafkaClientsAutoConfigurationTests {
 
@@ -42,6 +49,50 @@ class KafkaClientsAutoConfigurationTests {
 			assertThat(context.getBean(KafkaClients.class).getDefault().template())
 				.isSameAs(context.getBean("kafkaTemplate"));
 		});
+	}
+
+	@Test
+	void aClientsConfigurationCarriesItsConnectionAndItsAdminIsSharedUntilTheContextCloses() {
+		AtomicReference<KafkaClient> secure = new AtomicReference<>();
+		this.runner
+			.withPropertyValues("kafka.starter.clients.secure.bootstrap-servers=localhost:9",
+					"kafka.starter.clients.secure.security.protocol=PLAINTEXT", "spring.application.name=shop")
+			.run((context) -> {
+				KafkaClient client = context.getBean(KafkaClients.class).get("secure");
+				secure.set(client);
+				for (Map<String, Object> configs : List.of(client.buildProducerConfig(), client.buildConsumerConfig(),
+						client.buildAdminConfig(), client.adminConfig())) {
+					assertThat(configs).containsEntry("bootstrap.servers", List.of("localhost:9"))
+						.containsEntry("security.protocol", "PLAINTEXT");
+				}
+				assertThat(client.adminConfig())
+					.isEqualTo(context.getBean("secureKafkaAdmin", KafkaAdmin.class).getConfigurationProperties());
+				assertThat(client.buildConsumerConfig()).containsKey(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
+				assertThat(client.clientId("admin")).isEqualTo("shop-admin-secure");
+				assertThat(client.sharedAdmin()).isSameAs(client.sharedAdmin());
+			});
+		assertThatIllegalStateException().isThrownBy(() -> secure.get().sharedAdmin())
+			.withMessageContaining("'secure' is closed");
+	}
+
+	@Test
+	void theStartersSchedulerIsNoCandidateForBootsSchedulerOrExecutor() {
+		this.runner
+			.withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class,
+					TaskSchedulingAutoConfiguration.class))
+			.withUserConfiguration(Scheduling.class)
+			.withPropertyValues("kafka.starter.clients.audit.client-id=audit")
+			.run((context) -> {
+				ThreadPoolTaskScheduler scheduler = context.getBean(KafkaClientsAutoConfiguration.TASK_SCHEDULER,
+						ThreadPoolTaskScheduler.class);
+				// Two clients: two threads for them, two for everything else.
+				assertThat(scheduler.getScheduledThreadPoolExecutor().getCorePoolSize()).isEqualTo(4);
+				assertThat(scheduler.getThreadNamePrefix()).isEqualTo("kafka-starter-");
+				assertThat(scheduler.isDaemon()).isTrue();
+				// Spring Boot still makes its own, and a lookup by type finds them.
+				assertThat(context).hasBean("taskScheduler").hasBean("applicationTaskExecutor");
+				assertThat(context.getBean(TaskScheduler.class)).isSameAs(context.getBean("taskScheduler"));
+			});
 	}
 
 	@Test
@@ -317,6 +368,12 @@ class KafkaClientsAutoConfigurationTests {
 			template.setDefaultTopic("user-defined");
 			return template;
 		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableScheduling
+	static class Scheduling {
 
 	}
 

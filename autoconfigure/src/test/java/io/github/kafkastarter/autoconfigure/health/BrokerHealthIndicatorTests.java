@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
@@ -24,7 +26,7 @@ class BrokerHealthIndicatorTests {
 
 	@Test
 	void unknownBeforeTheFirstCheck() {
-		BrokerCheck check = check("localhost:1");
+		BrokerCheck check = check(null);
 		Health health = new BrokerHealthIndicator(check, this.clock).health();
 		assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
 		assertThat(health.getDetails()).containsEntry("reason", "The first check has not completed yet");
@@ -32,7 +34,8 @@ class BrokerHealthIndicatorTests {
 
 	@Test
 	void downWhenNoBrokerAnswersAndUnknownOnceTheResultIsOld() {
-		BrokerCheck check = check("localhost:1");
+		Admin admin = Admin.create(Map.of("bootstrap.servers", "localhost:1"));
+		BrokerCheck check = check(admin);
 		try {
 			check.check();
 			BrokerHealthIndicator indicator = new BrokerHealthIndicator(check, this.clock);
@@ -47,15 +50,15 @@ class BrokerHealthIndicatorTests {
 		}
 		finally {
 			check.close();
+			admin.close(Duration.ZERO);
 		}
 	}
 
-	private BrokerCheck check(String servers) {
+	private BrokerCheck check(Admin admin) {
 		KafkaHealthProperties.Broker settings = new KafkaHealthProperties.Broker();
 		settings.setInterval(Duration.ofSeconds(2));
 		settings.setTimeout(Duration.ofMillis(500));
-		return new BrokerCheck("default", settings, () -> Map.of("bootstrap.servers", servers), () -> true,
-				this.clock);
+		return new BrokerCheck("default", settings, () -> admin, List::of, () -> true, this.clock);
 	}
 
 	static final class MutableClock extends Clock {

@@ -51,8 +51,6 @@ class ConsumerLagAutoConfigurationTests {
 				// No group to watch: nothing to fetch, and no admin is created for it.
 				assertThat(monitors.forClient("default").orElseThrow().snapshot().groups()).isEmpty();
 			});
-		assertThat(Thread.getAllStackTraces().keySet()).noneMatch(
-				(thread) -> thread.getName().startsWith("kafka-lag-monitor-") && thread.isAlive());
 	}
 
 	@Test
@@ -120,19 +118,20 @@ class ConsumerLagAutoConfigurationTests {
 	}
 
 	@Test
-	void theAdminClientIdTellsWhoseLagMonitorItIs() {
+	void theClientIdOfTheTailReaderTellsWhoseLagMonitorItIs() {
 		this.runner
 			.withPropertyValues("spring.application.name=shop", "kafka.starter.clients.audit.client-id=audit",
 					"kafka.starter.clients.analytics.bootstrap-servers=analytics:9092")
 			.run((context) -> {
 				KafkaClients clients = context.getBean(KafkaClients.class);
-				assertThat(ConsumerLagAutoConfiguration.clientIdBase(clients.getDefault(), context.getEnvironment()))
-					.isEqualTo("shop-lag-default");
-				assertThat(ConsumerLagAutoConfiguration.clientIdBase(clients.get("audit"), context.getEnvironment()))
-					.isEqualTo("audit-lag");
-				assertThat(
-						ConsumerLagAutoConfiguration.clientIdBase(clients.get("analytics"), context.getEnvironment()))
-					.isEqualTo("shop-lag-analytics");
+				assertThat(ConsumerLagAutoConfiguration.readerConfigs(clients.getDefault()))
+					.containsEntry("client.id", "shop-lag-default-tail")
+					.containsEntry("bootstrap.servers", List.of("localhost:9092"));
+				assertThat(ConsumerLagAutoConfiguration.readerConfigs(clients.get("audit")))
+					.containsEntry("client.id", "audit-lag-tail");
+				assertThat(ConsumerLagAutoConfiguration.readerConfigs(clients.get("analytics")))
+					.containsEntry("client.id", "shop-lag-analytics-tail")
+					.containsEntry("bootstrap.servers", List.of("analytics:9092"));
 			});
 	}
 

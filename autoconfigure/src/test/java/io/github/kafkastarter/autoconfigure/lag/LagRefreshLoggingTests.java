@@ -3,6 +3,7 @@ package io.github.kafkastarter.autoconfigure.lag;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.admin.Admin;
@@ -31,14 +32,16 @@ class LagRefreshLoggingTests {
 	void aFailedFirstRefreshIsNoWarningUnlessTheNextOneFailsToo(CapturedOutput output) {
 		String servers = TestBrokers.shared().getBrokersAsString();
 		AtomicInteger failuresLeft = new AtomicInteger(2);
+		AtomicReference<Admin> admin = new AtomicReference<>();
 		AdminConsumerLagMonitor monitor = new AdminConsumerLagMonitor("logging", new LagProperties(),
-				() -> Map.of("lag-logging", new WatchedGroup(Set.of(), Set.of())),
-				() -> Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers), (configs) -> {
+				() -> Map.of("lag-logging", new WatchedGroup(Set.of(), Set.of())), () -> {
 					if (failuresLeft.getAndDecrement() > 0) {
 						throw new KafkaException("broker still starting");
 					}
-					return Admin.create(configs);
-				}, "lag-logging", () -> IsolationLevel.READ_UNCOMMITTED);
+					return admin.updateAndGet((created) -> (created != null) ? created
+							: Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers)));
+				}, () -> Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
+				() -> IsolationLevel.READ_UNCOMMITTED);
 		try {
 			monitor.refresh();
 			assertThat(monitor.snapshot().stale()).isTrue();
@@ -52,6 +55,9 @@ class LagRefreshLoggingTests {
 		}
 		finally {
 			monitor.close();
+			if (admin.get() != null) {
+				admin.get().close();
+			}
 		}
 	}
 

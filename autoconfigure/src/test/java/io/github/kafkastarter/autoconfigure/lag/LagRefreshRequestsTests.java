@@ -141,8 +141,7 @@ class LagRefreshRequestsTests {
 
 	/**
 	 * Ten groups, each reading one of the topics; the first has no commit, the others have
-	 * committed on half of their partitions. Returns the Admin calls of the second refresh
-	 * (the first also creates the admin).
+	 * committed on half of their partitions. Returns the Admin calls of the second refresh.
 	 */
 	private List<String> refreshCalls(LagTestKafka kafka, List<String> topics, int partitionsPerTopic)
 			throws Exception {
@@ -160,10 +159,10 @@ class LagRefreshRequestsTests {
 			groups.put(group, new WatchedGroup(Set.of(topic), Set.of()));
 		}
 		List<String> calls = Collections.synchronizedList(new ArrayList<>());
+		Map<String, Object> connection = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+		Admin admin = Admin.create(connection);
 		AdminConsumerLagMonitor monitor = new AdminConsumerLagMonitor("default", new LagProperties(), () -> groups,
-				() -> Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-				(configs) -> counting(Admin.create(configs), calls), "requests-test",
-				() -> IsolationLevel.READ_UNCOMMITTED);
+				() -> counting(admin, calls), () -> connection, () -> IsolationLevel.READ_UNCOMMITTED);
 		try {
 			monitor.refresh();
 			calls.clear();
@@ -180,6 +179,7 @@ class LagRefreshRequestsTests {
 		}
 		finally {
 			monitor.close();
+			admin.close();
 		}
 	}
 

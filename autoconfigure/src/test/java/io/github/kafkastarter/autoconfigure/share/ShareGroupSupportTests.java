@@ -40,7 +40,8 @@ import static org.mockito.Mockito.mock;
 @ExtendWith(OutputCaptureExtension.class)
 class ShareGroupSupportTests {
 
-	private final List<Map<String, Object>> adminsCreated = new ArrayList<>();
+	// The timeout of each question the cluster was asked.
+	private final List<Integer> asked = new ArrayList<>();
 
 	private final AtomicReference<KafkaFuture<FeatureMetadata>> answer = new AtomicReference<>();
 
@@ -100,9 +101,8 @@ class ShareGroupSupportTests {
 			assertThat(this.support.check(client).availability())
 				.isEqualTo(ShareGroupSupport.Availability.NOT_SUPPORTED);
 		}
-		assertThat(this.adminsCreated).hasSize(1);
-		assertThat(this.adminsCreated.get(0)).containsEntry("client.id", "kafka-starter-default-share-check")
-			.containsEntry("default.api.timeout.ms", 5_000);
+		// Through the client's admin, bounded by the call's own timeout.
+		assertThat(this.asked).containsExactly(5_000);
 		assertThat(this.support.verdict("default")).hasValueSatisfying(
 				(verdict) -> assertThat(verdict.describe()).startsWith("unavailable: its brokers are older"));
 		assertThat(this.support.verdict("other")).isEmpty();
@@ -119,23 +119,25 @@ class ShareGroupSupportTests {
 		KafkaClient client = client("default");
 		assertThat(this.support.check(client).available()).isTrue();
 		assertThat(this.support.check(client).availability()).isEqualTo(ShareGroupSupport.Availability.UNKNOWN);
-		assertThat(this.adminsCreated).hasSize(1);
+		assertThat(this.asked).hasSize(1);
 		assertThat(this.support.verdict("default")).isEmpty();
 
 		this.now.updateAndGet((instant) -> instant.plus(Duration.ofSeconds(61)));
 		this.answer.set(KafkaFuture.completedFuture(
 				features(Map.of("share.version", finalized(1)), Map.of("share.version", supported(1)))));
 		assertThat(this.support.check(client).availability()).isEqualTo(ShareGroupSupport.Availability.AVAILABLE);
-		assertThat(this.adminsCreated).hasSize(2);
+		assertThat(this.asked).hasSize(2);
 		assertThat(output.getOut()).doesNotContain("no share groups");
 	}
 
-	private Admin admin(Map<String, Object> configs) {
-		this.adminsCreated.add(configs);
+	private Admin admin(KafkaClient client) {
 		Admin admin = mock(Admin.class);
 		DescribeFeaturesResult result = mock(DescribeFeaturesResult.class);
 		given(result.featureMetadata()).willReturn(this.answer.get());
-		given(admin.describeFeatures(any(DescribeFeaturesOptions.class))).willReturn(result);
+		given(admin.describeFeatures(any(DescribeFeaturesOptions.class))).willAnswer((invocation) -> {
+			this.asked.add(invocation.<DescribeFeaturesOptions>getArgument(0).timeoutMs());
+			return result;
+		});
 		return admin;
 	}
 

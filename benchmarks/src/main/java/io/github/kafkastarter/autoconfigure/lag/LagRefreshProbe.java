@@ -28,7 +28,7 @@ public final class LagRefreshProbe implements AutoCloseable {
 
 	private final AdminConsumerLagMonitor monitor;
 
-	private volatile Admin admin;
+	private final Admin admin;
 
 	private volatile Consumer<byte[], byte[]> reader;
 
@@ -42,9 +42,14 @@ public final class LagRefreshProbe implements AutoCloseable {
 		groupTopics.forEach((group, topics) -> groups.put(group, new WatchedGroup(topics, Set.of())));
 		LagProperties settings = new LagProperties();
 		settings.setTimeout(java.time.Duration.ofSeconds(60));
-		this.monitor = new AdminConsumerLagMonitor("default", settings, () -> groups,
-				() -> Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), this::countingAdmin,
-				"lag-refresh-benchmark", () -> IsolationLevel.READ_UNCOMMITTED, this::reader);
+		Map<String, Object> connection = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+				AdminClientConfig.CLIENT_ID_CONFIG, "lag-refresh-benchmark");
+		this.admin = Admin.create(connection);
+		Admin counting = countingAdmin(this.admin);
+		this.monitor = new AdminConsumerLagMonitor("default", settings, () -> groups, () -> counting,
+				() -> Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+						AdminClientConfig.CLIENT_ID_CONFIG, "lag-refresh-benchmark-tail"),
+				() -> IsolationLevel.READ_UNCOMMITTED, this::reader);
 	}
 
 	/**
@@ -66,11 +71,7 @@ public final class LagRefreshProbe implements AutoCloseable {
 	// What the admin sent, and the consumer that reads the ends of partitions where a group
 	// seems stuck just short of the end (when it reads at all).
 	private double networkRequests() {
-		double total = 0;
-		Admin admin = this.admin;
-		if (admin != null) {
-			total += requests(admin.metrics(), "admin-client-metrics");
-		}
+		double total = requests(this.admin.metrics(), "admin-client-metrics");
 		Consumer<byte[], byte[]> reader = this.reader;
 		if (reader != null) {
 			total += requests(reader.metrics(), "consumer-metrics");
@@ -96,9 +97,7 @@ public final class LagRefreshProbe implements AutoCloseable {
 		return reader;
 	}
 
-	private Admin countingAdmin(Map<String, Object> configs) {
-		Admin real = Admin.create(configs);
-		this.admin = real;
+	private Admin countingAdmin(Admin real) {
 		return (Admin) Proxy.newProxyInstance(Admin.class.getClassLoader(), new Class<?>[] { Admin.class },
 				(proxy, method, args) -> {
 					if (!method.getName().equals("close") && !method.getName().equals("metrics")) {
@@ -116,6 +115,7 @@ public final class LagRefreshProbe implements AutoCloseable {
 	@Override
 	public void close() {
 		this.monitor.close();
+		this.admin.close();
 	}
 
 	/**
