@@ -97,19 +97,16 @@ class LagRefreshRequestsTests {
 		KafkaFuture.allOf(commits.toArray(KafkaFuture[]::new))
 			.get(1, TimeUnit.MINUTES);
 		List<String> calls = Collections.synchronizedList(new ArrayList<>());
-		List<Admin> admins = new ArrayList<>();
+		Map<String, Object> connection = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+		Admin admin = Admin.create(connection);
 		AdminConsumerLagMonitor monitor = new AdminConsumerLagMonitor("default", new LagProperties(), () -> groups,
-				() -> Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), (configs) -> {
-					Admin admin = Admin.create(configs);
-					admins.add(admin);
-					return counting(admin, calls);
-				}, "requests-test", () -> IsolationLevel.READ_UNCOMMITTED);
+				() -> counting(admin, calls), () -> connection, () -> IsolationLevel.READ_UNCOMMITTED);
 		try {
 			monitor.refresh();
 			calls.clear();
-			double before = networkRequests(admins.get(0));
+			double before = networkRequests(admin);
 			monitor.refresh();
-			long network = Math.round(networkRequests(admins.get(0)) - before);
+			long network = Math.round(networkRequests(admin) - before);
 			LagSnapshot snapshot = monitor.snapshot();
 			assertThat(snapshot.stale()).as("stale: %s", snapshot.lastError()).isFalse();
 			assertThat(snapshot.groups()).hasSize(count)
@@ -118,6 +115,7 @@ class LagRefreshRequestsTests {
 		}
 		finally {
 			monitor.close();
+			admin.close();
 		}
 	}
 
