@@ -109,7 +109,7 @@ class OlderBrokerCompatibilityTests {
 				.startsWith("Not started: the cluster has no share groups: its brokers are older than Kafka 4.1");
 			assertThat(listeners.json().<String>read("$.details.containers['compat-sample-orders'].state"))
 				.isEqualTo("RUNNING");
-			// Liveness: a dead container restarts the pod, as the README says for any container.
+			// Liveness: a dead container restarts the pod, as docs/health.md says for any container.
 			assertThat(get(http, "/actuator/health/liveness")).isEqualTo(new Probe(503, "DOWN"));
 			// Readiness: the brokers serve; they say what they lack.
 			await().atMost(PATIENCE).untilAsserted(() -> {

@@ -61,8 +61,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Spring Boot's Kafka beans are what Boot alone makes of the same properties, except for
- * the starter's deliberate defaults, each documented in the README with the property
- * that turns it off ({@link DeliberateDefault}).
+ * the starter's deliberate defaults, each documented in docs/boot-behaviour.md with the
+ * property that turns it off ({@link DeliberateDefault}).
  * <p>
  * Every case below builds a context with Boot's Kafka auto-configuration alone and one
  * with the starter's auto-configurations added, with the same properties, and compares
@@ -186,7 +186,7 @@ class BootParityTests {
 
 	@Test
 	void aDifferenceNoDefaultExplainsIsReported() {
-		// The comparison itself: a customizer that changes Boot's beans behind the README's
+		// The comparison itself: a customizer that changes Boot's beans behind the docs'
 		// back must show up, with the entries it changed.
 		Map<String, String> boot = snapshot(BOOT.withPropertyValues(SERVERS));
 		Map<String, String> starter = snapshot(
@@ -198,14 +198,11 @@ class BootParityTests {
 	}
 
 	@Test
-	void theReadmeListsEveryDeliberateDefaultWithItsSwitch() throws IOException {
-		String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
-		String heading = "## What the starter changes in Spring Boot's behaviour";
-		assertThat(readme).contains(heading);
-		String section = readme.substring(readme.indexOf(heading) + heading.length());
-		section = section.substring(0, section.indexOf("\n## "));
+	void theBootBehaviourPageListsEveryDeliberateDefaultWithItsSwitch() throws IOException {
+		String page = Files.readString(Path.of("..", "docs", "boot-behaviour.md"), StandardCharsets.UTF_8);
+		assertThat(page).startsWith("# What the starter changes in Spring Boot's behaviour\n");
 		for (DeliberateDefault deliberate : DeliberateDefault.values()) {
-			assertThat(section).as(deliberate.name()).contains("`" + deliberate.switchOff() + "`");
+			assertThat(page).as(deliberate.name()).contains("`" + deliberate.switchOff() + "`");
 		}
 	}
 

@@ -8,10 +8,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The allow-list: every way the starter deliberately makes Spring Boot's Kafka beans
- * differ from what Boot alone makes, each listed in the README's "What the starter
- * changes in Spring Boot's behaviour" with the property that turns it off
+ * differ from what Boot alone makes, each listed in docs/boot-behaviour.md ("What the
+ * starter changes in Spring Boot's behaviour") with the property that turns it off
  * ({@link #switchOff()}). A difference between the two contexts that none of these
- * explains is a bug, or a default missing from the README and from here.
+ * explains is a bug, or a default missing from that page and from here.
  * <p>
  * Each entry undoes its own part of a difference; a difference is explained when what
  * remains is no difference at all.
