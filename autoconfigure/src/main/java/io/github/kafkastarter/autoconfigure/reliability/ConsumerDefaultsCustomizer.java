@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
+import io.github.kafkastarter.autoconfigure.client.KafkaClientNames;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.jspecify.annotations.Nullable;
@@ -34,7 +35,10 @@ final class ConsumerDefaultsCustomizer implements KafkaClientCustomizer {
 		Map<String, Object> configs = factory.getConfigurationProperties();
 		Map<String, Object> updates = new HashMap<>();
 		if (settings.isPoisonPillSafety()) {
-			PoisonPillSafety.wrap(factory, configs, updates, this.classLoader);
+			PoisonPillSafety.wrap(factory, configs, updates, this.classLoader,
+					client.isDefault() ? "the default client" : "client '" + client.name() + "'",
+					(client.isDefault() ? "kafka.starter" : KafkaClientNames.prefix(client.name()))
+							+ ".consumer.poison-pill-safety");
 		}
 		Object protocol = configs.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
 		if (protocol == null && settings.getGroupProtocol() != null) {

@@ -2,8 +2,8 @@ package io.github.kafkastarter.autoconfigure.reliability;
 
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Supplier;
 
+import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.jspecify.annotations.Nullable;
@@ -15,9 +15,15 @@ import org.springframework.util.ClassUtils;
 /**
  * Wraps deserializers in Spring Kafka's {@link ErrorHandlingDeserializer}, however they
  * are configured: as a class or class name in the configuration (the wrapper takes the
- * original as its delegate class), or as an instance or a supplier set on the factory (one
- * wrapper around the one instance; for a supplier that makes a deserializer per consumer,
- * each one it makes is wrapped). Deserializers that already handle errors are left alone.
+ * original as its delegate class), or as an instance or a supplier of one instance set on
+ * the factory (one wrapper around it). Deserializers that already handle errors are left
+ * alone.
+ * <p>
+ * A supplier that makes a new deserializer for every consumer stops start-up instead:
+ * {@code DefaultKafkaConsumerFactory} gives no access to its supplier (checked on Spring
+ * Kafka 4.1.1, 4.1.2 and 4.2.0-M1), and replacing it loses the only reference to it, so
+ * public API can only wrap one of the deserializers it makes, which every consumer would
+ * then share.
  */
 final class PoisonPillSafety {
 
@@ -30,16 +36,21 @@ final class PoisonPillSafety {
 	 * @param configs the factory's configuration
 	 * @param updates receives the configuration changes
 	 * @param classLoader to resolve class names
+	 * @param client the factory's client, as the report of a deserializer that cannot be
+	 * wrapped names it ({@code the default client} or {@code client 'audit'})
+	 * @param property the switch that turns poison-pill safety off for the factory
+	 * @throws KafkaStarterConfigurationException if the factory makes a new deserializer
+	 * for every consumer, one that does not handle errors itself
 	 */
 	static void wrap(DefaultKafkaConsumerFactory<?, ?> factory, Map<String, Object> configs,
-			Map<String, Object> updates, @Nullable ClassLoader classLoader) {
-		wrap(factory, true, configs, updates, classLoader);
-		wrap(factory, false, configs, updates, classLoader);
+			Map<String, Object> updates, @Nullable ClassLoader classLoader, String client, String property) {
+		wrap(factory, true, configs, updates, classLoader, client, property);
+		wrap(factory, false, configs, updates, classLoader, client, property);
 	}
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private static void wrap(DefaultKafkaConsumerFactory factory, boolean key, Map<String, Object> configs,
-			Map<String, Object> updates, @Nullable ClassLoader classLoader) {
+			Map<String, Object> updates, @Nullable ClassLoader classLoader, String client, String property) {
 		// Asked to see what it gives (without a deserializer set, nothing): that is how
 		// instances set on the factory are told from classes in the configuration.
 		Deserializer<?> instance = deserializer(factory, key);
@@ -60,15 +71,13 @@ final class PoisonPillSafety {
 			}
 			return;
 		}
-		// A new deserializer for every consumer: so is its wrapper.
-		Supplier<@Nullable Deserializer<?>> original = SpringKafkaInternals.deserializerSupplier(factory, key);
-		Supplier<Deserializer<?>> wrapping = () -> safe(original.get(), key);
-		if (key) {
-			factory.setKeyDeserializerSupplier((Supplier) wrapping);
-		}
-		else {
-			factory.setValueDeserializerSupplier((Supplier) wrapping);
-		}
+		String part = key ? "key" : "value";
+		throw new KafkaStarterConfigurationException(property, true, "A consumer factory of " + client
+				+ " makes a new " + part + " deserializer for every consumer (" + instance.getClass().getName()
+				+ ", from a supplier set on the factory), and Spring Kafka's public API does not let the starter "
+				+ "wrap each one in an ErrorHandlingDeserializer.",
+				"Make the supplier return each deserializer it makes wrapped, new ErrorHandlingDeserializer<>("
+						+ "deserializer), which the starter leaves as it is, or set " + property + "=false.");
 	}
 
 	private static @Nullable Deserializer<?> deserializer(DefaultKafkaConsumerFactory<?, ?> factory, boolean key) {

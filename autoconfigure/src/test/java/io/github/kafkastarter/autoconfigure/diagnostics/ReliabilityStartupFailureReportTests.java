@@ -5,13 +5,18 @@ import java.util.concurrent.CompletableFuture;
 import io.github.kafkastarter.autoconfigure.dedup.Deduplicated;
 import io.github.kafkastarter.autoconfigure.support.StartupFailures;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.IntegerDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.util.StringUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -198,6 +203,16 @@ class ReliabilityStartupFailureReportTests {
 	}
 
 	@Test
+	void deserializerSupplierThatMakesANewOneForEveryConsumer(CapturedOutput output) {
+		String report = StartupFailures.report(output, new Class<?>[] { IntegersPerConsumer.class }, SERVERS);
+		assertThat(report).contains("property 'kafka.starter.consumer.poison-pill-safety' has the value 'true'")
+			.contains("makes a new value deserializer for every consumer")
+			.contains(IntegerDeserializer.class.getName())
+			.contains("new ErrorHandlingDeserializer<>(deserializer)")
+			.contains("kafka.starter.consumer.poison-pill-safety=false");
+	}
+
+	@Test
 	void retryAttemptsBelowOneForOneListener(CapturedOutput output) {
 		String report = StartupFailures.report(output, SERVERS,
 				"kafka.starter.consumer.listeners.orders.retry.attempts=-2");
@@ -298,6 +313,18 @@ class ReliabilityStartupFailureReportTests {
 	void zeroClaimTimeout(CapturedOutput output) {
 		String report = StartupFailures.report(output, SERVERS, "kafka.starter.deduplication.claim-timeout=0s");
 		assertThat(report).contains("kafka.starter.deduplication.claim-timeout").contains("above zero");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class IntegersPerConsumer {
+
+		@Bean
+		@SuppressWarnings({ "unchecked", "rawtypes" })
+		DefaultKafkaConsumerFactoryCustomizer integersPerConsumer() {
+			return (factory) -> ((DefaultKafkaConsumerFactory<Object, Object>) factory)
+				.setValueDeserializerSupplier(() -> (Deserializer) new IntegerDeserializer());
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -6,7 +6,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import io.github.kafkastarter.autoconfigure.client.KafkaClient;
+import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -18,6 +21,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.Ordered;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 
@@ -60,18 +64,77 @@ class ConsumerDefaultsTests {
 
 	@Test
 	@SuppressWarnings({ "unchecked", "rawtypes" })
-	void deserializerInstancesAndSuppliersOnTheFactoryAreWrapped() {
-		this.runner.withBean(DefaultKafkaConsumerFactoryCustomizer.class, () -> (factory) -> {
-			DefaultKafkaConsumerFactory<Object, Object> raw = (DefaultKafkaConsumerFactory<Object, Object>) factory;
-			raw.setKeyDeserializer((Deserializer) new StringDeserializer());
-			raw.setValueDeserializerSupplier(() -> (Deserializer) new IntegerDeserializer());
-		}).run((context) -> {
-			DefaultKafkaConsumerFactory<?, ?> factory = context.getBean(DefaultKafkaConsumerFactory.class);
-			assertThat(factory.getKeyDeserializer()).isInstanceOf(ErrorHandlingDeserializer.class);
-			assertThat(factory.getValueDeserializer()).isInstanceOf(ErrorHandlingDeserializer.class);
-			// A supplier still gives a fresh deserializer for each consumer.
-			assertThat(factory.getValueDeserializer()).isNotSameAs(factory.getValueDeserializer());
-		});
+	void aDeserializerInstanceOnTheFactoryIsWrapped() {
+		this.runner.withBean(DefaultKafkaConsumerFactoryCustomizer.class,
+				() -> (factory) -> ((DefaultKafkaConsumerFactory<Object, Object>) factory)
+					.setKeyDeserializer((Deserializer) new StringDeserializer()))
+			.run((context) -> assertThat(context.getBean(DefaultKafkaConsumerFactory.class).getKeyDeserializer())
+				.isInstanceOf(ErrorHandlingDeserializer.class));
+	}
+
+	@Test
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	void aSupplierOfANewDeserializerForEveryConsumerStopsStartUpWithAReport() {
+		// Spring Kafka's public API cannot wrap what such a supplier makes: the factory
+		// gives no access to the supplier, so a wrapper could only share one deserializer.
+		this.runner.withBean(DefaultKafkaConsumerFactoryCustomizer.class,
+				() -> (factory) -> ((DefaultKafkaConsumerFactory<Object, Object>) factory)
+					.setValueDeserializerSupplier(() -> (Deserializer) new IntegerDeserializer()))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOfSatisfying(KafkaStarterConfigurationException.class, (ex) -> {
+						assertThat(ex.getProperty()).isEqualTo("kafka.starter.consumer.poison-pill-safety");
+						assertThat(ex.getValue()).isEqualTo(true);
+						assertThat(ex.getProblem()).contains("new value deserializer for every consumer")
+							.contains("the default client");
+						assertThat(ex.getAction()).contains("ErrorHandlingDeserializer")
+							.contains("kafka.starter.consumer.poison-pill-safety=false");
+					});
+			});
+	}
+
+	@Test
+	void aNamedClientsSupplierOfANewDeserializerForEveryConsumerIsReportedWithThatClientsSwitch() {
+		this.runner.withPropertyValues("kafka.starter.clients.audit.consumer.group-id=audit")
+			.withBean(AuditKeysPerConsumer.class)
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOfSatisfying(KafkaStarterConfigurationException.class, (ex) -> {
+					assertThat(ex.getProperty()).isEqualTo("kafka.starter.clients.audit.consumer.poison-pill-safety");
+					assertThat(ex.getProblem()).contains("new key deserializer for every consumer")
+						.contains("client 'audit'");
+					assertThat(ex.getAction())
+						.contains("kafka.starter.clients.audit.consumer.poison-pill-safety=false");
+				}));
+	}
+
+	@Test
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	void aSupplierThatWrapsEachOfItsDeserializersIsLeftAsItIs() {
+		this.runner.withBean(DefaultKafkaConsumerFactoryCustomizer.class,
+				() -> (factory) -> ((DefaultKafkaConsumerFactory<Object, Object>) factory).setValueDeserializerSupplier(
+						() -> (Deserializer) new ErrorHandlingDeserializer<>(new IntegerDeserializer())))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				DefaultKafkaConsumerFactory<?, ?> factory = context.getBean(DefaultKafkaConsumerFactory.class);
+				assertThat(factory.getValueDeserializer()).isInstanceOf(ErrorHandlingDeserializer.class)
+					.isNotSameAs(factory.getValueDeserializer());
+			});
+	}
+
+	@Test
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	void aSupplierOfANewDeserializerForEveryConsumerStartsWithPoisonPillSafetyOff() {
+		this.runner.withPropertyValues("kafka.starter.consumer.poison-pill-safety=false")
+			.withBean(DefaultKafkaConsumerFactoryCustomizer.class,
+					() -> (factory) -> ((DefaultKafkaConsumerFactory<Object, Object>) factory)
+						.setValueDeserializerSupplier(() -> (Deserializer) new IntegerDeserializer()))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				DefaultKafkaConsumerFactory<?, ?> factory = context.getBean(DefaultKafkaConsumerFactory.class);
+				assertThat(factory.getValueDeserializer()).isInstanceOf(IntegerDeserializer.class)
+					.isNotSameAs(factory.getValueDeserializer());
+			});
 	}
 
 	@Test
@@ -142,6 +205,25 @@ class ConsumerDefaultsTests {
 
 	private static Map<String, Object> configs(Object factory) {
 		return ((DefaultKafkaConsumerFactory<?, ?>) factory).getConfigurationProperties();
+	}
+
+	static class AuditKeysPerConsumer implements KafkaClientCustomizer, Ordered {
+
+		@Override
+		@SuppressWarnings({ "unchecked", "rawtypes" })
+		public void customizeConsumerFactory(KafkaClient client, DefaultKafkaConsumerFactory<?, ?> factory) {
+			if (client.name().equals("audit")) {
+				((DefaultKafkaConsumerFactory<Object, Object>) factory)
+					.setKeyDeserializerSupplier(() -> (Deserializer) new StringDeserializer());
+			}
+		}
+
+		@Override
+		public int getOrder() {
+			// Before the starter's customizers, as an application's supplier would be.
+			return Ordered.HIGHEST_PRECEDENCE;
+		}
+
 	}
 
 	static class UpperCaseDeserializer implements Deserializer<String> {
