@@ -2,9 +2,11 @@ package io.github.kafkastarter.benchmarks;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +38,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code consume} and {@code consume-batch}: the same records read by a
- * {@code @KafkaListener} of the starter (record or batch) and by a raw
+ * {@code @KafkaListener} of the starter (record or batch), by the same listener with Spring
+ * Boot's Kafka support alone (the same interceptor, as a class name), and by a raw
  * {@code KafkaConsumer} poll loop with the same consumer settings that, like the
- * container, commits after each poll.
+ * container, commits after each poll; interleaved. Starter ÷ Boot is what the starter
+ * itself costs a listener; starter ÷ raw is what the application gets against the bare
+ * client.
  */
 final class ConsumeScenario implements Scenario {
 
@@ -68,13 +73,23 @@ final class ConsumeScenario implements Scenario {
 	public List<String> run(BenchmarkContext context) throws Exception {
 		long records = context.options().recordsOr(1_000_000);
 		produceOnce(context, records);
-		try (ConfigurableApplicationContext app = StarterApplication.start(context.bootstrapServers(),
-				"spring.kafka.consumer.key-deserializer=" + ByteArrayDeserializer.class.getName(),
+		String[] consumer = { "spring.kafka.consumer.key-deserializer=" + ByteArrayDeserializer.class.getName(),
 				"spring.kafka.consumer.value-deserializer=" + ByteArrayDeserializer.class.getName(),
-				"spring.kafka.consumer.auto-offset-reset=earliest")) {
+				"spring.kafka.consumer.auto-offset-reset=earliest" };
+		String[] bootConsumer = Arrays.copyOf(consumer, consumer.length + 1);
+		// Boot applies no interceptor bean to its consumers: the same one by class name.
+		bootConsumer[consumer.length] = "spring.kafka.consumer.properties.interceptor.classes="
+				+ CountingInterceptor.class.getName();
+		try (ConfigurableApplicationContext app = StarterApplication.start(context.bootstrapServers(), consumer);
+				ConfigurableApplicationContext bootOnly = StarterApplication
+					.startWithoutStarter(context.bootstrapServers(), bootConsumer)) {
+			String id = this.batch ? "bench-batch" : "bench-record";
 			Listeners listeners = app.getBean(Listeners.class);
 			MessageListenerContainer container = app.getBean(KafkaListenerEndpointRegistry.class)
-				.getListenerContainer(this.batch ? "bench-batch" : "bench-record");
+				.getListenerContainer(id);
+			Listeners bootListeners = bootOnly.getBean(Listeners.class);
+			MessageListenerContainer bootContainer = bootOnly.getBean(KafkaListenerEndpointRegistry.class)
+				.getListenerContainer(id);
 			Map<String, Object> rawConfigs = new HashMap<>(
 					app.getBean(DefaultKafkaConsumerFactory.class).getConfigurationProperties());
 			rawConfigs.keySet().removeIf((key) -> key.startsWith("kafka.starter."));
@@ -84,23 +99,33 @@ final class ConsumeScenario implements Scenario {
 			rawConfigs.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-raw");
 			// Warm-up, a full round each, not counted.
 			consumeRaw(rawConfigs, records);
+			consumeStarter(bootListeners, bootContainer, records);
 			consumeStarter(listeners, container, records);
 			List<Double> rawRates = new ArrayList<>();
+			List<Double> bootRates = new ArrayList<>();
 			List<Double> starterRates = new ArrayList<>();
 			for (int round = 1; round <= context.options().rounds(); round++) {
-				if (round % 2 == 1) {
-					rawRates.add(consumeRaw(rawConfigs, records));
-					starterRates.add(consumeStarter(listeners, container, records));
+				// Each side goes first, second and last equally often.
+				for (int turn = 0; turn < 3; turn++) {
+					switch ((round + turn) % 3) {
+						case 0 -> rawRates.add(consumeRaw(rawConfigs, records));
+						case 1 -> bootRates.add(consumeStarter(bootListeners, bootContainer, records));
+						default -> starterRates.add(consumeStarter(listeners, container, records));
+					}
 				}
-				else {
-					starterRates.add(consumeStarter(listeners, container, records));
-					rawRates.add(consumeRaw(rawConfigs, records));
-				}
-				System.out.printf("  round %d: raw=%s starter=%s%n", round, Benchmarks.format(rawRates.get(round - 1)),
-						Benchmarks.format(starterRates.get(round - 1)));
+				System.out.printf("  round %d: raw=%s boot=%s starter=%s starter/boot=%.3f%n", round,
+						Benchmarks.format(rawRates.get(round - 1)), Benchmarks.format(bootRates.get(round - 1)),
+						Benchmarks.format(starterRates.get(round - 1)),
+						starterRates.get(round - 1) / bootRates.get(round - 1));
 			}
 			checkLatencyTimed(app);
-			return List.of(Benchmarks.result(name(), rawRates, starterRates));
+			return List.of(Benchmarks.result(name(), rawRates, starterRates),
+					String.format(Locale.ROOT, "RESULT %s-vs-boot boot=%s starter=%s ratio=%s", name(),
+							Benchmarks.format(Benchmarks.median(bootRates)),
+							Benchmarks.format(Benchmarks.median(starterRates)),
+							Benchmarks.Estimate.of(Benchmarks.ratios(starterRates, bootRates))),
+					String.format(Locale.ROOT, "INFO %s: boot/raw=%s", name(),
+							Benchmarks.Estimate.of(Benchmarks.ratios(bootRates, rawRates))));
 		}
 	}
 
