@@ -48,6 +48,24 @@ class PartitionProgressTests {
 	}
 
 	@Test
+	void aFailedCommitIsOfferedAgainUntilOneSucceeds() {
+		PartitionProgress.Entry first = new PartitionProgress.Entry(0);
+		PartitionProgress.Entry second = new PartitionProgress.Entry(1);
+		this.progress.take(first);
+		this.progress.take(second);
+		this.progress.finished(first);
+		assertThat(this.progress.commitDue()).isEqualTo(1);
+		// The commit failed (a rebalance, a coordinator moving): the same offset is due again.
+		this.progress.commitFailed(1);
+		assertThat(this.progress.commitDue()).isEqualTo(1);
+		this.progress.finished(second);
+		assertThat(this.progress.commitDue()).isEqualTo(2);
+		// A late failure of an older commit does not take a newer one back.
+		this.progress.commitFailed(1);
+		assertThat(this.progress.commitDue()).isEqualTo(-1);
+	}
+
+	@Test
 	void recordsFinishedInAnyOrderByManyThreadsWhileTheRingGrowsAreAllReleased() throws Exception {
 		int records = 200_000;
 		LinkedBlockingQueue<PartitionProgress.Entry> taken = new LinkedBlockingQueue<>();
