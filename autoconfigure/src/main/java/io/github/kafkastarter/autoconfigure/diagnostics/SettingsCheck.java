@@ -8,7 +8,7 @@ import io.github.kafkastarter.autoconfigure.dedup.RecordIdProperties;
 import io.github.kafkastarter.autoconfigure.devbroker.DevBrokerProperties;
 import io.github.kafkastarter.autoconfigure.health.KafkaHealthProperties;
 import io.github.kafkastarter.autoconfigure.lag.LagProperties;
-import io.github.kafkastarter.autoconfigure.metrics.EndToEndLatencyProperties;
+import io.github.kafkastarter.autoconfigure.latency.EndToEndLatencyProperties;
 import io.github.kafkastarter.autoconfigure.reliability.ConsumerReliabilityProperties;
 import io.github.kafkastarter.autoconfigure.reliability.ProducerReliabilityProperties;
 

@@ -1,4 +1,4 @@
-package io.github.kafkastarter.autoconfigure.metrics;
+package io.github.kafkastarter.autoconfigure.clientmetrics;
 
 import java.time.Duration;
 import java.util.List;
@@ -9,6 +9,7 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMetricsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.latency.EndToEndLatencyAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,7 +42,7 @@ class ClientMetricsIntegrationTests {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaMetricsAutoConfiguration.class, KafkaAutoConfiguration.class,
 					KafkaClientsAutoConfiguration.class, ClientMetricsAutoConfiguration.class,
-					ConsumerLagAutoConfiguration.class, ConsumerLagMetricsAutoConfiguration.class))
+					EndToEndLatencyAutoConfiguration.class, ConsumerLagAutoConfiguration.class, ConsumerLagMetricsAutoConfiguration.class))
 			.withUserConfiguration(Listeners.class)
 			.withBean(PrometheusMeterRegistry.class, () -> registry)
 			.withPropertyValues(TestBrokers.sharedServersProperty(), "spring.kafka.consumer.auto-offset-reset=earliest",

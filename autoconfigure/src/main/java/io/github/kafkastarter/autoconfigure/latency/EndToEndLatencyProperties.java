@@ -1,4 +1,4 @@
-package io.github.kafkastarter.autoconfigure.metrics;
+package io.github.kafkastarter.autoconfigure.latency;
 
 import java.time.Duration;
 import java.util.ArrayList;

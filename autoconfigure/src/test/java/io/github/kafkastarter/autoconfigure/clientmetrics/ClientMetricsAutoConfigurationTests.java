@@ -1,19 +1,12 @@
-package io.github.kafkastarter.autoconfigure.metrics;
+package io.github.kafkastarter.autoconfigure.clientmetrics;
 
 import java.util.List;
 import java.util.Map;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.interceptor.BeanConsumerInterceptors;
-import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerInterceptor;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -32,7 +25,7 @@ import org.springframework.test.util.ReflectionTestUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How metrics and observation are wired for every client; no broker.
+ * How client metrics and observation are wired for every client; no broker.
  */
 @SuppressWarnings("unchecked")
 class ClientMetricsAutoConfigurationTests {
@@ -47,51 +40,8 @@ class ClientMetricsAutoConfigurationTests {
 			SimpleMeterRegistry::new);
 
 	@Test
-	void everyClientsConsumersTimeWhatTheyReceive() {
-		this.withRegistry.run((context) -> {
-			for (String factory : List.of("kafkaConsumerFactory", "auditConsumerFactory")) {
-				Map<String, Object> configs = consumerConfigs(context, factory);
-				assertThat((List<Object>) configs.get(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG))
-					.containsExactly(EndToEndLatencyInterceptor.class);
-				assertThat(configs.get(EndToEndLatencyInterceptor.METERS_CONFIG))
-					.isInstanceOf(EndToEndLatencyMeters.class);
-			}
-			assertThat(consumerConfigs(context, "auditConsumerFactory").get(EndToEndLatencyInterceptor.METERS_CONFIG))
-				.hasToString("EndToEndLatencyMeters[audit]");
-		});
-	}
-
-	@Test
-	void theLatencyInterceptorRunsAfterInterceptorsAlreadyConfigured() {
-		this.withRegistry
-			.withConfiguration(AutoConfigurations.of(InterceptorAutoConfiguration.class))
-			.withBean(NoOpInterceptor.class)
-			.withPropertyValues("spring.kafka.consumer.properties.interceptor.classes=" + NoOpInterceptor.class.getName())
-			.run((context) -> assertThat(
-					(List<Object>) consumerConfigs(context, "kafkaConsumerFactory").get(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG))
-				.containsExactly(BeanConsumerInterceptors.class, NoOpInterceptor.class.getName(),
-						EndToEndLatencyInterceptor.class));
-	}
-
-	@Test
-	void latencyCanBeSwitchedOffForAllClientsOrOne() {
-		this.withRegistry.withPropertyValues("kafka.starter.e2e.enabled=false")
-			.run((context) -> assertThat(consumerConfigs(context, "kafkaConsumerFactory"))
-				.doesNotContainKey(EndToEndLatencyInterceptor.METERS_CONFIG)
-				.doesNotContainKey(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG));
-		this.withRegistry.withPropertyValues("kafka.starter.clients.audit.e2e.enabled=false").run((context) -> {
-			assertThat(consumerConfigs(context, "kafkaConsumerFactory"))
-				.containsKey(EndToEndLatencyInterceptor.METERS_CONFIG);
-			assertThat(consumerConfigs(context, "auditConsumerFactory"))
-				.doesNotContainKey(EndToEndLatencyInterceptor.METERS_CONFIG);
-		});
-	}
-
-	@Test
 	void withoutAMeterRegistryNothingIsMeasured() {
 		this.runner.run((context) -> {
-			assertThat(consumerConfigs(context, "kafkaConsumerFactory"))
-				.doesNotContainKey(EndToEndLatencyInterceptor.METERS_CONFIG);
 			assertThat(context.getBean("auditConsumerFactory", DefaultKafkaConsumerFactory.class).getListeners())
 				.isEmpty();
 			assertThat(context.getBean("auditProducerFactory", DefaultKafkaProducerFactory.class).getListeners())
@@ -163,27 +113,6 @@ class ClientMetricsAutoConfigurationTests {
 
 	private static Map<String, Object> consumerConfigs(AssertableApplicationContext context, String name) {
 		return context.getBean(name, DefaultKafkaConsumerFactory.class).getConfigurationProperties();
-	}
-
-	public static class NoOpInterceptor implements ConsumerInterceptor<Object, Object> {
-
-		@Override
-		public ConsumerRecords<Object, Object> onConsume(ConsumerRecords<Object, Object> records) {
-			return records;
-		}
-
-		@Override
-		public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-		}
-
-		@Override
-		public void close() {
-		}
-
-		@Override
-		public void configure(Map<String, ?> configs) {
-		}
-
 	}
 
 }

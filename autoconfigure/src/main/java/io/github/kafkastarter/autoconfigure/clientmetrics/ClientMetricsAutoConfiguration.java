@@ -1,4 +1,4 @@
-package io.github.kafkastarter.autoconfigure.metrics;
+package io.github.kafkastarter.autoconfigure.clientmetrics;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
@@ -17,18 +17,15 @@ import org.springframework.context.annotation.Fallback;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Metrics and observation for every client, the default one and every named one: Kafka's
- * own client metrics tagged {@code client}, the end-to-end latency timer
- * {@code kafka.consumer.e2e.latency}, and Micrometer observation switched on with one
- * property. Each is a {@link KafkaClientCustomizer}, replaceable by declaring a bean of the
- * same name.
+ * Micrometer on every client, the default one and every named one: Kafka's own client
+ * metrics tagged {@code client}, and observation switched on with one property. Each is a
+ * {@link KafkaClientCustomizer}, replaceable by declaring a bean of the same name.
  */
 @AutoConfiguration(after = KafkaClientsAutoConfiguration.class,
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass(KafkaTemplate.class)
-@EnableConfigurationProperties({ ClientMetricsProperties.class, EndToEndLatencyProperties.class,
-		ObservationProperties.class })
+@EnableConfigurationProperties({ ClientMetricsProperties.class, ObservationProperties.class })
 public final class ClientMetricsAutoConfiguration {
 
 	// The starter's customizers are fallbacks: a KafkaClientCustomizer of the
@@ -51,15 +48,6 @@ public final class ClientMetricsAutoConfiguration {
 		@ConditionalOnMissingBean(name = "kafkaStarterClientMetricsCustomizer")
 		KafkaClientCustomizer kafkaStarterClientMetricsCustomizer(MeterRegistry registry) {
 			return new ClientMetricsCustomizer(registry);
-		}
-
-		@Bean
-		@Fallback
-		@ConditionalOnBooleanProperty(name = "kafka.starter.e2e.enabled", matchIfMissing = true)
-		@ConditionalOnMissingBean(name = "kafkaStarterEndToEndLatencyCustomizer")
-		KafkaClientCustomizer kafkaStarterEndToEndLatencyCustomizer(MeterRegistry registry,
-				EndToEndLatencyProperties properties) {
-			return new EndToEndLatencyCustomizer(registry, properties);
 		}
 
 	}

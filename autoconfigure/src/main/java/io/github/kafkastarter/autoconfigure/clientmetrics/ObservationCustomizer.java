@@ -1,4 +1,4 @@
-package io.github.kafkastarter.autoconfigure.metrics;
+package io.github.kafkastarter.autoconfigure.clientmetrics;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;

@@ -1,4 +1,4 @@
-package io.github.kafkastarter.autoconfigure.metrics;
+package io.github.kafkastarter.autoconfigure.clientmetrics;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
