@@ -10,7 +10,10 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.client.ListenerEndpoints;
 import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
-import io.github.kafkastarter.autoconfigure.reliability.ReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -42,7 +45,9 @@ import org.springframework.transaction.PlatformTransactionManager;
  * {@link ProcessedRecordStore} that remembers them, in a database table when the
  * application has a {@code DataSource}, in memory otherwise.
  */
-@AutoConfiguration(after = { KafkaClientsAutoConfiguration.class, ReliabilityAutoConfiguration.class },
+@AutoConfiguration(after = { KafkaClientsAutoConfiguration.class, ProducerReliabilityAutoConfiguration.class,
+	ListenerErrorHandlingAutoConfiguration.class, GroupMembershipAutoConfiguration.class,
+	PoisonPillAutoConfiguration.class },
 		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 				"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration" })
 @ConditionalOnClass({ KafkaTemplate.class, KafkaProperties.class })

@@ -13,12 +13,15 @@ import javax.management.ObjectName;
 
 import io.github.kafkastarter.autoconfigure.actuate.KafkaEndpoint;
 import io.github.kafkastarter.autoconfigure.actuate.KafkaEndpointAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.health.KafkaHealthAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitor;
 import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
 import io.github.kafkastarter.autoconfigure.lag.LagSnapshot;
-import io.github.kafkastarter.autoconfigure.reliability.ReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.share.ShareGroupAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.share.ShareGroupSupport;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
@@ -65,7 +68,9 @@ class SharedInfrastructureTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
 				ConsumerLagAutoConfiguration.class, KafkaHealthAutoConfiguration.class,
-				ReliabilityAutoConfiguration.class, ShareGroupAutoConfiguration.class,
+				ProducerReliabilityAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class,
+					GroupMembershipAutoConfiguration.class, PoisonPillAutoConfiguration.class,
+					ShareGroupAutoConfiguration.class,
 				KafkaEndpointAutoConfiguration.class, ApplicationAvailabilityAutoConfiguration.class,
 				EndpointAutoConfiguration.class, HealthContributorAutoConfiguration.class,
 				HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class,

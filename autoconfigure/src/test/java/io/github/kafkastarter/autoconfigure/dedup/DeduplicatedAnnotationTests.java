@@ -6,7 +6,10 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.ReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +38,9 @@ class DeduplicatedAnnotationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-				ReliabilityAutoConfiguration.class, DeduplicationAutoConfiguration.class))
+				ProducerReliabilityAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class,
+					GroupMembershipAutoConfiguration.class, PoisonPillAutoConfiguration.class,
+					DeduplicationAutoConfiguration.class))
 		.withUserConfiguration(Listeners.class, ClassLevelHandler.class, ClassLevelClass.class,
 				ClassLevelPlain.class, ProgrammaticEndpoints.class)
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9", "spring.kafka.consumer.group-id=shop",

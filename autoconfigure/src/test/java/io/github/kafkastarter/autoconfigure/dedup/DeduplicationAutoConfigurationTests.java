@@ -3,7 +3,10 @@ package io.github.kafkastarter.autoconfigure.dedup;
 import javax.sql.DataSource;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.ReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -18,7 +21,9 @@ class DeduplicationAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-				ReliabilityAutoConfiguration.class, DeduplicationAutoConfiguration.class))
+				ProducerReliabilityAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class,
+					GroupMembershipAutoConfiguration.class, PoisonPillAutoConfiguration.class,
+					DeduplicationAutoConfiguration.class))
 		.withBean(DataSource.class, () -> new DriverManagerDataSource("jdbc:h2:mem:dedup-wiring;DB_CLOSE_DELAY=-1"))
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9",
 				"kafka.starter.producer.verify-durability=off");

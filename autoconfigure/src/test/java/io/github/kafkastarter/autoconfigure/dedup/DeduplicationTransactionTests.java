@@ -16,8 +16,10 @@ import java.util.stream.IntStream;
 import javax.sql.DataSource;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.ReliabilityAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
+import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -69,7 +71,9 @@ class DeduplicationTransactionTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-				ReliabilityAutoConfiguration.class, DeduplicationAutoConfiguration.class))
+				ProducerReliabilityAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class,
+					GroupMembershipAutoConfiguration.class, PoisonPillAutoConfiguration.class,
+					DeduplicationAutoConfiguration.class))
 		.withPropertyValues(TestBrokers.sharedServersProperty(), "spring.kafka.consumer.auto-offset-reset=earliest",
 				"spring.kafka.producer.transaction-id-prefix=dedup-tx-",
 				"kafka.starter.producer.verify-durability=off", "kafka.starter.consumer.retry.backoff.delay=20ms",

@@ -22,8 +22,11 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.ReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
@@ -32,7 +35,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -103,7 +105,9 @@ class ParallelListenerFuzzTests {
 		ApplicationContextRunner runner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
 					KafkaClientsAutoConfiguration.class, InterceptorAutoConfiguration.class,
-					ReliabilityAutoConfiguration.class, ParallelListenerAutoConfiguration.class))
+					ProducerReliabilityAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class,
+						GroupMembershipAutoConfiguration.class, PoisonPillAutoConfiguration.class,
+						ParallelListenerAutoConfiguration.class))
 			.withUserConfiguration(run.async ? AsyncHandler.class : SyncHandler.class)
 			.withPropertyValues(TestBrokers.sharedServersProperty(), "test.topic=" + run.topic,
 					"spring.kafka.consumer.group-id=" + run.topic, "spring.kafka.consumer.auto-offset-reset=earliest",

@@ -9,6 +9,9 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import io.github.kafkastarter.autoconfigure.support.TestKafka;
@@ -60,7 +63,9 @@ class BrokerOutageFaultTests {
 		KafkaTopics.create(servers, TOPIC, 4, 1, Map.of());
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, ReliabilityAutoConfiguration.class))
+					KafkaClientsAutoConfiguration.class, ProducerReliabilityAutoConfiguration.class,
+						ListenerErrorHandlingAutoConfiguration.class, GroupMembershipAutoConfiguration.class,
+						PoisonPillAutoConfiguration.class))
 			.withPropertyValues("spring.kafka.bootstrap-servers=" + servers,
 					"kafka.starter.producer.verify-durability=off",
 					// A client that gives up quickly, to show what a failed send looks like.

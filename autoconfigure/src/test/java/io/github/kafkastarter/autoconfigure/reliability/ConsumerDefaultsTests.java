@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -31,7 +34,8 @@ class ConsumerDefaultsTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-				ReliabilityAutoConfiguration.class))
+				ProducerReliabilityAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class,
+					GroupMembershipAutoConfiguration.class, PoisonPillAutoConfiguration.class))
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9092",
 				"kafka.starter.producer.verify-durability=off");
 
@@ -55,7 +59,8 @@ class ConsumerDefaultsTests {
 				"spring.kafka.consumer.properties.value.deserializer=" + IntegerDeserializer.class.getName())
 			.run((context) -> assertThat(configs(context.getBean("kafkaConsumerFactory")))
 				.containsEntry(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class)
-				.containsEntry(ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, IntegerDeserializer.class.getName()));
+				.containsEntry(ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS,
+					IntegerDeserializer.class.getName()));
 	}
 
 	@Test

@@ -9,6 +9,9 @@ import javax.sql.DataSource;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.dedup.Deduplicated;
 import io.github.kafkastarter.autoconfigure.dedup.DeduplicationAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -34,7 +37,9 @@ import org.springframework.kafka.listener.RecordInterceptor;
  */
 @SpringBootConfiguration
 @ImportAutoConfiguration({ KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-		ReliabilityAutoConfiguration.class, DeduplicationAutoConfiguration.class,
+		ProducerReliabilityAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class,
+			GroupMembershipAutoConfiguration.class, PoisonPillAutoConfiguration.class,
+			DeduplicationAutoConfiguration.class,
 		DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class })
 public class CrashingConsumerApplication {
 

@@ -5,6 +5,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.StartupFailures;
 import io.github.kafkastarter.autoconfigure.support.TestClusters;
@@ -125,7 +128,9 @@ class LeaderFailoverFaultTests {
 	private static ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, ReliabilityAutoConfiguration.class))
+					KafkaClientsAutoConfiguration.class, ProducerReliabilityAutoConfiguration.class,
+						ListenerErrorHandlingAutoConfiguration.class, GroupMembershipAutoConfiguration.class,
+						PoisonPillAutoConfiguration.class))
 			.withPropertyValues("spring.kafka.bootstrap-servers=" + cluster.getBrokersAsString());
 	}
 

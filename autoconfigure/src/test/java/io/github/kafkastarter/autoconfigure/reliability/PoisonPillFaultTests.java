@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.dedup.DeduplicationAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -54,7 +57,9 @@ class PoisonPillFaultTests {
 		Map<String, byte[]> garbage = produce(servers);
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, ReliabilityAutoConfiguration.class,
+					KafkaClientsAutoConfiguration.class, ProducerReliabilityAutoConfiguration.class,
+						ListenerErrorHandlingAutoConfiguration.class, GroupMembershipAutoConfiguration.class,
+						PoisonPillAutoConfiguration.class,
 					DeduplicationAutoConfiguration.class))
 			.withUserConfiguration(Listeners.class)
 			.withPropertyValues(TestBrokers.sharedServersProperty(),

@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -209,7 +212,8 @@ class RollingRestartFaultTests {
 
 	@SpringBootConfiguration
 	@ImportAutoConfiguration({ KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-			ReliabilityAutoConfiguration.class })
+			ProducerReliabilityAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class,
+				GroupMembershipAutoConfiguration.class, PoisonPillAutoConfiguration.class })
 	static class Instance {
 
 		@Bean

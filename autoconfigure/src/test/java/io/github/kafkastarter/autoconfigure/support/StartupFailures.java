@@ -14,8 +14,11 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration
 import io.github.kafkastarter.autoconfigure.dedup.DeduplicationAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.devbroker.DevBrokerAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.diagnostics.DiagnosticsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.ReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -70,7 +73,9 @@ public final class StartupFailures {
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ DiagnosticsAutoConfiguration.class, DevBrokerAutoConfiguration.class,
 			KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class, InterceptorAutoConfiguration.class,
-			ReliabilityAutoConfiguration.class, DeduplicationAutoConfiguration.class })
+			ProducerReliabilityAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class,
+				GroupMembershipAutoConfiguration.class, PoisonPillAutoConfiguration.class,
+				DeduplicationAutoConfiguration.class })
 	static class App {
 
 	}

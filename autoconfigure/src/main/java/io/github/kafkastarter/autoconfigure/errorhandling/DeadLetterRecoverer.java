@@ -1,7 +1,8 @@
-package io.github.kafkastarter.autoconfigure.reliability;
+package io.github.kafkastarter.autoconfigure.errorhandling;
 
 import java.nio.charset.StandardCharsets;
 
+import io.github.kafkastarter.autoconfigure.consumer.ConsumerReliabilityProperties;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -1,4 +1,4 @@
-package io.github.kafkastarter.autoconfigure.reliability;
+package io.github.kafkastarter.autoconfigure.consumer;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.github.kafkastarter.autoconfigure.reliability;
+package io.github.kafkastarter.autoconfigure.consumer;
 
 import java.time.Duration;
 import java.util.ArrayList;

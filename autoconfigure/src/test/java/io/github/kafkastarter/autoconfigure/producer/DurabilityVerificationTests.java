@@ -1,8 +1,11 @@
-package io.github.kafkastarter.autoconfigure.reliability;
+package io.github.kafkastarter.autoconfigure.producer;
 
 import java.time.Duration;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.support.StartupFailures;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.junit.jupiter.api.Test;
@@ -21,13 +24,15 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * The start-up durability check on a one-broker cluster: a failure outside development
  * when asked to fail, silence in development, no contact at all when off, and never a
  * hang when the cluster does not answer. (The multi-broker findings are tested on a real
- * three-broker cluster in {@link LeaderFailoverFaultTests}.)
+ * three-broker cluster in {@code reliability.LeaderFailoverFaultTests}.)
  */
 @ExtendWith(OutputCaptureExtension.class)
 class DurabilityVerificationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
-		.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class, ReliabilityAutoConfiguration.class));
+		.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
+			ProducerReliabilityAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class,
+			GroupMembershipAutoConfiguration.class, PoisonPillAutoConfiguration.class));
 
 	@Test
 	void aOneBrokerClusterOutsideDevelopmentFailsStartUpWhenAskedTo(CapturedOutput output) {

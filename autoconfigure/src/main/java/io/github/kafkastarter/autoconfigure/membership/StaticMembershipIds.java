@@ -1,4 +1,4 @@
-package io.github.kafkastarter.autoconfigure.reliability;
+package io.github.kafkastarter.autoconfigure.membership;
 
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;

@@ -1,9 +1,11 @@
-package io.github.kafkastarter.autoconfigure.reliability;
+package io.github.kafkastarter.autoconfigure.errorhandling;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
+import io.github.kafkastarter.autoconfigure.consumer.ConsumerReliabilityProperties;
+import io.github.kafkastarter.autoconfigure.consumer.ListenerReliabilitySettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;

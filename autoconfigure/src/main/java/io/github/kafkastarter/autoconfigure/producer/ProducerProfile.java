@@ -1,4 +1,4 @@
-package io.github.kafkastarter.autoconfigure.reliability;
+package io.github.kafkastarter.autoconfigure.producer;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

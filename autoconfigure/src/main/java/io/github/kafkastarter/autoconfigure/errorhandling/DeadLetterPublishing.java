@@ -1,4 +1,4 @@
-package io.github.kafkastarter.autoconfigure.reliability;
+package io.github.kafkastarter.autoconfigure.errorhandling;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

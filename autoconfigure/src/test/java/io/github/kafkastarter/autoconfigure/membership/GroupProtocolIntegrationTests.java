@@ -1,4 +1,4 @@
-package io.github.kafkastarter.autoconfigure.reliability;
+package io.github.kafkastarter.autoconfigure.membership;
 
 import java.time.Duration;
 import java.util.List;
@@ -7,6 +7,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.admin.Admin;
@@ -38,7 +41,9 @@ class GroupProtocolIntegrationTests {
 		KafkaTopics.create(TestBrokers.shared().getBrokersAsString(), "kip848", 2, 1, Map.of());
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, ReliabilityAutoConfiguration.class))
+					KafkaClientsAutoConfiguration.class, ProducerReliabilityAutoConfiguration.class,
+						ListenerErrorHandlingAutoConfiguration.class, GroupMembershipAutoConfiguration.class,
+						PoisonPillAutoConfiguration.class))
 			.withUserConfiguration(Listener.class)
 			.withPropertyValues(TestBrokers.sharedServersProperty(), "spring.kafka.consumer.auto-offset-reset=earliest",
 					"kafka.starter.producer.verify-durability=off", "kafka.starter.consumer.group-protocol=consumer",

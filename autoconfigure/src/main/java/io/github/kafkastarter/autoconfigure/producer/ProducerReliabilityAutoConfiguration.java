@@ -1,4 +1,4 @@
-package io.github.kafkastarter.autoconfigure.reliability;
+package io.github.kafkastarter.autoconfigure.producer;
 
 import java.util.function.BiFunction;
 
@@ -18,7 +18,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,15 +27,14 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
- * Reliability for every client, default and named: producer profiles (durable by default)
- * with a start-up durability check, poison-pill safe deserializers, retries and dead
- * letters from properties, cooperative rebalancing and static membership.
+ * Producer reliability for every client, default and named: producer profiles (durable by
+ * default) and the start-up durability check.
  */
 @AutoConfiguration(after = KafkaClientsAutoConfiguration.class)
 @ConditionalOnClass({ KafkaTemplate.class, KafkaProperties.class })
 @ConditionalOnBean(KafkaProperties.class)
-@EnableConfigurationProperties({ ProducerReliabilityProperties.class, ConsumerReliabilityProperties.class })
-public final class ReliabilityAutoConfiguration {
+@EnableConfigurationProperties(ProducerReliabilityProperties.class)
+public final class ProducerReliabilityAutoConfiguration {
 
 	// The starter's customizers are fallbacks: a KafkaClientCustomizer of the
 	// application is the one a lookup by type finds; all of them are applied.
@@ -48,38 +46,11 @@ public final class ReliabilityAutoConfiguration {
 	}
 
 	@Bean
-	@Fallback
-	@ConditionalOnMissingBean(name = "kafkaStarterConsumerDefaults")
-	KafkaClientCustomizer kafkaStarterConsumerDefaults(ListableBeanFactory beanFactory) {
-		return new ConsumerDefaultsCustomizer(classLoader(beanFactory));
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	ListenerErrorHandlers kafkaStarterListenerErrorHandlers(Environment environment) {
-		return new ListenerErrorHandlers(Binder.get(environment));
-	}
-
-	@Bean
-	@Fallback
-	@ConditionalOnMissingBean(name = "kafkaStarterListenerReliability")
-	KafkaClientCustomizer kafkaStarterListenerReliability(ListenerErrorHandlers errorHandlers,
-			Environment environment, ListableBeanFactory beanFactory) {
-		return new ListenerReliabilityCustomizer(errorHandlers, environment, classLoader(beanFactory));
-	}
-
-	@Bean
 	@ConditionalOnMissingBean(name = "kafkaStarterDurabilityVerifier")
 	DurabilityVerifier kafkaStarterDurabilityVerifier(KafkaClients clients, ListableBeanFactory beanFactory,
 			Environment environment,
 			@Qualifier(KafkaClientsAutoConfiguration.TASK_SCHEDULER) TaskScheduler scheduler) {
 		return new DurabilityVerifier(clients, beanFactory, environment, scheduler);
-	}
-
-	private static ClassLoader classLoader(ListableBeanFactory beanFactory) {
-		return (beanFactory instanceof org.springframework.beans.factory.config.ConfigurableBeanFactory configurable
-				&& configurable.getBeanClassLoader() != null) ? configurable.getBeanClassLoader()
-						: ReliabilityAutoConfiguration.class.getClassLoader();
 	}
 
 	/**
