@@ -5,10 +5,10 @@ import java.time.Clock;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.health.KafkaHealthAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.health.ListenerContainerStates;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
+import io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
@@ -50,7 +50,7 @@ public final class KafkaEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	KafkaEndpoint kafkaEndpoint(KafkaClients clients, ListenerContainerStates states,
-			ObjectProvider<ConsumerLagMonitors> lagMonitors, ObjectProvider<SanitizingFunction> sanitizingFunctions,
+			ObjectProvider<LagMonitorRegistry> lagMonitors, ObjectProvider<SanitizingFunction> sanitizingFunctions,
 			KafkaEndpointProperties properties) {
 		return new KafkaEndpoint(clients, states, lagMonitors,
 				new KafkaConfigurationSanitizer(sanitizingFunctions.orderedStream().toList()), properties.getTimeout());

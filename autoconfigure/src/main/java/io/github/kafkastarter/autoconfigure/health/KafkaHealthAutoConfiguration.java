@@ -15,9 +15,9 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
+import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
 import io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitor;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
+import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
 import io.github.kafkastarter.autoconfigure.share.ShareGroupSupport;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.jspecify.annotations.Nullable;
@@ -155,15 +155,15 @@ public final class KafkaHealthAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnEnabledKafkaHealth("lag")
-	@ConditionalOnBean(ConsumerLagMonitors.class)
+	@ConditionalOnBean(LagMonitorRegistry.class)
 	static class LagHealthConfiguration {
 
 		@Bean(LAG_CONTRIBUTOR)
 		@Fallback
 		@ConditionalOnMissingBean(name = LAG_CONTRIBUTOR)
-		CompositeHealthContributor kafkaLagHealthContributor(ConsumerLagMonitors monitors, KafkaClients clients) {
+		CompositeHealthContributor kafkaLagHealthContributor(LagMonitorRegistry monitors, KafkaClients clients) {
 			Map<String, LagHealthIndicator> indicators = new LinkedHashMap<>();
-			for (ConsumerLagMonitor monitor : monitors.all()) {
+			for (ClientLagMonitor monitor : monitors.all()) {
 				KafkaClient client = clients.contains(monitor.client()) ? clients.get(monitor.client())
 						: clients.getDefault();
 				KafkaHealthProperties.Lag settings = client.settings("health.lag", KafkaHealthProperties.Lag.class);

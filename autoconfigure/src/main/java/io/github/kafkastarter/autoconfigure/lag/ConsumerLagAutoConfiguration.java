@@ -31,8 +31,8 @@ import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Consumer lag of every client's groups, watched in the background: one
- * {@link ConsumerLagMonitor} per client (the default one and every named one), looked up
- * through {@link ConsumerLagMonitors}.
+ * {@link ClientLagMonitor} per client (the default one and every named one), looked up
+ * through {@link LagMonitorRegistry}.
  */
 @AutoConfiguration(after = KafkaClientsAutoConfiguration.class)
 @ConditionalOnClass(KafkaTemplate.class)
@@ -42,27 +42,27 @@ import org.springframework.scheduling.TaskScheduler;
 public final class ConsumerLagAutoConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean(ConsumerLagMonitors.class)
-	ConsumerLagMonitoring kafkaStarterConsumerLagMonitoring(KafkaClients clients, KafkaClientContainers containers,
+	@ConditionalOnMissingBean(LagMonitorRegistry.class)
+	LagRefreshScheduler kafkaStarterConsumerLagMonitoring(KafkaClients clients, KafkaClientContainers containers,
 			Environment environment,
 			@Qualifier(KafkaClientsAutoConfiguration.TASK_SCHEDULER) TaskScheduler scheduler) {
 		Binder binder = Binder.get(environment);
-		List<AdminConsumerLagMonitor> monitors = new ArrayList<>();
+		List<AdminLagMonitor> monitors = new ArrayList<>();
 		for (KafkaClient client : clients) {
 			LagProperties settings = settings(client, binder);
 			if (settings.isEnabled()) {
-				monitors.add(new AdminConsumerLagMonitor(client.name(), settings,
+				monitors.add(new AdminLagMonitor(client.name(), settings,
 						new ContainerGroups(client.name(), containers, settings.getGroups()), client::sharedAdmin,
 						() -> readerConfigs(client), () -> isolationLevel(client)));
 			}
 		}
-		return new ConsumerLagMonitoring(monitors, scheduler);
+		return new LagRefreshScheduler(monitors, scheduler);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConsumerLagMonitors consumerLagMonitors(ConsumerLagMonitoring monitoring) {
-		return new ConsumerLagMonitors(monitoring.monitors());
+	LagMonitorRegistry consumerLagMonitors(LagRefreshScheduler monitoring) {
+		return new LagMonitorRegistry(monitoring.monitors());
 	}
 
 	/**

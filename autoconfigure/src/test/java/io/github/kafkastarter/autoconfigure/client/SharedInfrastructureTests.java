@@ -15,9 +15,9 @@ import io.github.kafkastarter.autoconfigure.actuate.KafkaEndpoint;
 import io.github.kafkastarter.autoconfigure.actuate.KafkaEndpointAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.health.KafkaHealthAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
 import io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitor;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
+import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
 import io.github.kafkastarter.autoconfigure.lag.LagSnapshot;
 import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
@@ -146,9 +146,9 @@ class SharedInfrastructureTests {
 	}
 
 	private static LagSnapshot lag(AssertableApplicationContext context, String client) {
-		return context.getBean(ConsumerLagMonitors.class)
+		return context.getBean(LagMonitorRegistry.class)
 			.forClient(client)
-			.map(ConsumerLagMonitor::snapshot)
+			.map(ClientLagMonitor::snapshot)
 			.orElseThrow();
 	}
 

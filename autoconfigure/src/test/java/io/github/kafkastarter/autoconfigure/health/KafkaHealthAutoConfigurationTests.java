@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
+import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -248,8 +248,8 @@ class KafkaHealthAutoConfigurationTests {
 	static class LagMonitors {
 
 		@Bean
-		ConsumerLagMonitors consumerLagMonitors() {
-			return new ConsumerLagMonitors(List.of(new StubLagMonitor("default"), new StubLagMonitor("audit")));
+		LagMonitorRegistry consumerLagMonitors() {
+			return new LagMonitorRegistry(List.of(new StubLagMonitor("default"), new StubLagMonitor("audit")));
 		}
 
 	}

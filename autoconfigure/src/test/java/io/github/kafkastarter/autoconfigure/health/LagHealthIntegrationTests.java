@@ -6,10 +6,10 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
 import io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitor;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
 import io.github.kafkastarter.autoconfigure.lag.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
 import io.github.kafkastarter.autoconfigure.lag.LagStatus;
 import io.github.kafkastarter.autoconfigure.lag.PartitionLag;
 import io.github.kafkastarter.autoconfigure.support.Records;
@@ -119,7 +119,7 @@ class LagHealthIntegrationTests {
 				assertThat(context).hasNotFailed();
 				Listener listener = context.getBean(Listener.class);
 				await().atMost(Duration.ofSeconds(60)).until(() -> listener.received.get() == 10);
-				ConsumerLagMonitor monitor = context.getBean(ConsumerLagMonitors.class).forClient("default").orElseThrow();
+				ClientLagMonitor monitor = context.getBean(LagMonitorRegistry.class).forClient("default").orElseThrow();
 				// Committed: 5 on both partitions, where the ends are 6 (a marker) and 10.
 				await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(group(monitor, topic))
 					.satisfies((group) -> assertThat(group.partitions()).extracting(PartitionLag::committedOffset,
@@ -138,7 +138,7 @@ class LagHealthIntegrationTests {
 			});
 	}
 
-	private static GroupLag group(ConsumerLagMonitor monitor, String groupId) {
+	private static GroupLag group(ClientLagMonitor monitor, String groupId) {
 		return monitor.snapshot()
 			.groups()
 			.stream()

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
+import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
 import io.github.kafkastarter.autoconfigure.lag.LagStatus;
 import org.junit.jupiter.api.Test;
 
@@ -140,8 +140,8 @@ class LagHealthTests {
 		final StubLagMonitor audit = new StubLagMonitor("audit");
 
 		@Bean
-		ConsumerLagMonitors consumerLagMonitors() {
-			return new ConsumerLagMonitors(List.of(this.main, this.audit));
+		LagMonitorRegistry consumerLagMonitors() {
+			return new LagMonitorRegistry(List.of(this.main, this.audit));
 		}
 
 	}

@@ -45,7 +45,7 @@ class ConsumerLagBrokerOutageTests {
 						"kafka.starter.lag.groups=outage-external", "kafka.starter.lag.interval=250ms",
 						"kafka.starter.lag.timeout=1s", "kafka.starter.lag.window=3")
 				.run((context) -> {
-					ConsumerLagMonitor monitor = context.getBean(ConsumerLagMonitors.class)
+					ClientLagMonitor monitor = context.getBean(LagMonitorRegistry.class)
 						.forClient("default")
 						.orElseThrow();
 					ConsumerLagIntegrationTests.awaitGroup(monitor, "outage-external",

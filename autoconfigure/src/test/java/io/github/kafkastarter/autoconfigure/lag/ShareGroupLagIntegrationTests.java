@@ -44,7 +44,7 @@ class ShareGroupLagIntegrationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				Worker worker = context.getBean(Worker.class);
-				ConsumerLagMonitor monitor = context.getBean(ConsumerLagMonitors.class)
+				ClientLagMonitor monitor = context.getBean(LagMonitorRegistry.class)
 					.forClient("default")
 					.orElseThrow();
 				Records.send(servers, topic, 20, (i) -> "key-" + i);

@@ -1,11 +1,12 @@
 package io.github.kafkastarter.autoconfigure.lag;
 
 /**
- * Watches the consumer lag of one client's groups in the background. Other features
+ * One client's lag monitor: watches the consumer lag of that client's groups in the
+ * background (all clients' monitors are in the {@link LagMonitorRegistry}). Other features
  * (health, the actuator endpoint, metrics) read its snapshot, which never waits for the
  * broker.
  */
-public interface ConsumerLagMonitor {
+public interface ClientLagMonitor {
 
 	/**
 	 * The client whose groups this monitor watches.

@@ -10,16 +10,16 @@ import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
- * Runs every client's {@link AdminConsumerLagMonitor} on the starter's scheduler, each at
- * its own interval with a fixed delay (refreshes of one client never overlap), started
- * after the listener containers and stopped before them.
+ * Schedules the refreshes of every client's {@link AdminLagMonitor} on the starter's
+ * scheduler, each at its own interval with a fixed delay (refreshes of one client never
+ * overlap), started after the listener containers and stopped before them.
  */
-final class ConsumerLagMonitoring implements SmartLifecycle {
+final class LagRefreshScheduler implements SmartLifecycle {
 
 	// After the listener containers start (so their groups are known); before they stop.
 	static final int PHASE = AbstractMessageListenerContainer.DEFAULT_PHASE + 50;
 
-	private final List<AdminConsumerLagMonitor> monitors;
+	private final List<AdminLagMonitor> monitors;
 
 	private final TaskScheduler scheduler;
 
@@ -27,12 +27,12 @@ final class ConsumerLagMonitoring implements SmartLifecycle {
 
 	private boolean running;
 
-	ConsumerLagMonitoring(List<AdminConsumerLagMonitor> monitors, TaskScheduler scheduler) {
+	LagRefreshScheduler(List<AdminLagMonitor> monitors, TaskScheduler scheduler) {
 		this.monitors = List.copyOf(monitors);
 		this.scheduler = scheduler;
 	}
 
-	List<AdminConsumerLagMonitor> monitors() {
+	List<AdminLagMonitor> monitors() {
 		return this.monitors;
 	}
 
@@ -41,7 +41,7 @@ final class ConsumerLagMonitoring implements SmartLifecycle {
 		if (this.running) {
 			return;
 		}
-		for (AdminConsumerLagMonitor monitor : this.monitors) {
+		for (AdminLagMonitor monitor : this.monitors) {
 			monitor.open();
 			this.refreshes.add(this.scheduler.scheduleWithFixedDelay(monitor::refresh,
 					Duration.ofMillis(Math.max(1, monitor.settings().getInterval().toMillis()))));
@@ -55,7 +55,7 @@ final class ConsumerLagMonitoring implements SmartLifecycle {
 		// The interrupt ends a refresh waiting on the cluster; closing ends a read.
 		this.refreshes.forEach((refresh) -> refresh.cancel(true));
 		this.refreshes.clear();
-		this.monitors.forEach(AdminConsumerLagMonitor::close);
+		this.monitors.forEach(AdminLagMonitor::close);
 		// Nothing is published once stopped.
 		this.monitors.forEach((monitor) -> monitor.awaitRefresh(Duration.ofSeconds(10)));
 	}

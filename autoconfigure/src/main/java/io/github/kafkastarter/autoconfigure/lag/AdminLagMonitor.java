@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches one client's consumer groups through the client's long-lived {@link Admin}. Each
- * {@link #refresh()} (run by {@link ConsumerLagMonitoring} in the background) reads, within
+ * {@link #refresh()} (run by {@link LagRefreshScheduler} in the background) reads, within
  * one timeout and whatever the number of groups and partitions:
  * <ol>
  * <li>the committed offsets of every consumer group: one {@code listConsumerGroupOffsets}
@@ -73,9 +73,9 @@ import org.slf4j.LoggerFactory;
  * A refresh that fails or times out keeps the previous snapshot, marked stale with the
  * reason; {@link #snapshot()} never waits and never throws.
  */
-final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
+final class AdminLagMonitor implements ClientLagMonitor {
 
-	private static final Logger logger = LoggerFactory.getLogger(AdminConsumerLagMonitor.class);
+	private static final Logger logger = LoggerFactory.getLogger(AdminLagMonitor.class);
 
 	private final String client;
 
@@ -125,7 +125,7 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 	 * @param isolationLevel the isolation level of the client's consumers, asked at the
 	 * first refresh (a read_committed consumer's end is the last stable offset)
 	 */
-	AdminConsumerLagMonitor(String client, LagProperties settings, Supplier<Map<String, WatchedGroup>> groups,
+	AdminLagMonitor(String client, LagProperties settings, Supplier<Map<String, WatchedGroup>> groups,
 			Supplier<Admin> admin, Supplier<Map<String, Object>> readerConfigs,
 			Supplier<IsolationLevel> isolationLevel) {
 		this(client, settings, groups, admin, readerConfigs, isolationLevel,
@@ -144,7 +144,7 @@ final class AdminConsumerLagMonitor implements ConsumerLagMonitor {
 	 * @param readerFactory creates the consumer that reads the few offsets at the end of a
 	 * partition a group seems stuck before (the test seam: a {@code KafkaConsumer} otherwise)
 	 */
-	AdminConsumerLagMonitor(String client, LagProperties settings, Supplier<Map<String, WatchedGroup>> groups,
+	AdminLagMonitor(String client, LagProperties settings, Supplier<Map<String, WatchedGroup>> groups,
 			Supplier<Admin> admin, Supplier<Map<String, Object>> readerConfigs, Supplier<IsolationLevel> isolationLevel,
 			Function<Map<String, Object>, org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> readerFactory) {
 		this.client = client;

@@ -8,14 +8,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The lag monitor of every client, by client name.
+ * The registry of every client's lag monitor, by client name: the bean to inject to read
+ * lag ({@code registry.forClient("default").orElseThrow().snapshot()}).
  */
-public final class ConsumerLagMonitors {
+public final class LagMonitorRegistry {
 
-	private final Map<String, ConsumerLagMonitor> monitors;
+	private final Map<String, ClientLagMonitor> monitors;
 
-	public ConsumerLagMonitors(List<? extends ConsumerLagMonitor> monitors) {
-		Map<String, ConsumerLagMonitor> byClient = new LinkedHashMap<>();
+	public LagMonitorRegistry(List<? extends ClientLagMonitor> monitors) {
+		Map<String, ClientLagMonitor> byClient = new LinkedHashMap<>();
 		monitors.forEach((monitor) -> byClient.put(monitor.client(), monitor));
 		this.monitors = Collections.unmodifiableMap(byClient);
 	}
@@ -25,7 +26,7 @@ public final class ConsumerLagMonitors {
 	 * @param client the client name
 	 * @return the monitor, if the client has one
 	 */
-	public Optional<ConsumerLagMonitor> forClient(String client) {
+	public Optional<ClientLagMonitor> forClient(String client) {
 		return Optional.ofNullable(this.monitors.get(client));
 	}
 
@@ -33,7 +34,7 @@ public final class ConsumerLagMonitors {
 	 * Every monitor, the default client's first.
 	 * @return the monitors
 	 */
-	public Collection<ConsumerLagMonitor> all() {
+	public Collection<ClientLagMonitor> all() {
 		return this.monitors.values();
 	}
 
