@@ -1,7 +1,6 @@
 package io.github.kafkastarter.autoconfigure.clientmetrics;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 
@@ -21,12 +20,12 @@ import org.springframework.kafka.core.KafkaTemplate;
  * metrics tagged {@code client}, and observation switched on with one property. Each is a
  * {@link KafkaClientCustomizer}, replaceable by declaring a bean of the same name.
  */
-@AutoConfiguration(after = KafkaClientsAutoConfiguration.class,
-		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@AutoConfiguration(afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration" })
 @ConditionalOnClass(KafkaTemplate.class)
 @EnableConfigurationProperties({ ClientMetricsProperties.class, ObservationProperties.class })
-public final class ClientMetricsAutoConfiguration {
+final class ClientMetricsAutoConfiguration {
 
 	// The starter's customizers are fallbacks: a KafkaClientCustomizer of the
 	// application is the one a lookup by type finds; all of them are applied.

@@ -7,13 +7,9 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.client.ListenerEndpoints;
 import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
-import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -45,15 +41,17 @@ import org.springframework.transaction.PlatformTransactionManager;
  * {@link ProcessedRecordStore} that remembers them, in a database table when the
  * application has a {@code DataSource}, in memory otherwise.
  */
-@AutoConfiguration(after = { KafkaClientsAutoConfiguration.class, ProducerReliabilityAutoConfiguration.class,
-	ListenerErrorHandlingAutoConfiguration.class, GroupMembershipAutoConfiguration.class,
-	PoisonPillAutoConfiguration.class },
-		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-				"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration" })
+@AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+				"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
+				"io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration",
+				"io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration",
+				"io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration",
+				"io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration",
+				"io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration" })
 @ConditionalOnClass({ KafkaTemplate.class, KafkaProperties.class })
 @ConditionalOnBean(KafkaProperties.class)
 @EnableConfigurationProperties({ DeduplicationProperties.class, RecordIdProperties.class })
-public final class DeduplicationAutoConfiguration {
+final class DeduplicationAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -105,7 +103,7 @@ public final class DeduplicationAutoConfiguration {
 		@ConditionalOnMissingBean(ProcessedRecordStore.class)
 		JdbcProcessedRecordStore kafkaJdbcProcessedRecordStore(DataSource dataSource,
 				ObjectProvider<PlatformTransactionManager> transactionManagers, DeduplicationProperties properties,
-				@Qualifier(KafkaClientsAutoConfiguration.TASK_SCHEDULER) ObjectProvider<TaskScheduler> scheduler) {
+				@Qualifier(KafkaClients.TASK_SCHEDULER) ObjectProvider<TaskScheduler> scheduler) {
 			DeduplicationProperties.Jdbc jdbc = properties.getJdbc();
 			// Looked up on first use: a Kafka transaction manager needs the producer factory,
 			// whose customizers may need this store.

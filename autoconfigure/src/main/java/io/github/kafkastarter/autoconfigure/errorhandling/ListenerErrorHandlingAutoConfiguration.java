@@ -1,7 +1,6 @@
 package io.github.kafkastarter.autoconfigure.errorhandling;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.consumer.ConsumerReliabilityProperties;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,11 +20,11 @@ import org.springframework.kafka.core.KafkaTemplate;
  * from properties on every listener container, and the {@link ListenerErrorHandlers} bean
  * that other ways of consuming take them from.
  */
-@AutoConfiguration(after = KafkaClientsAutoConfiguration.class)
+@AutoConfiguration(afterName = "io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration")
 @ConditionalOnClass({ KafkaTemplate.class, KafkaProperties.class })
 @ConditionalOnBean(KafkaProperties.class)
 @EnableConfigurationProperties(ConsumerReliabilityProperties.class)
-public final class ListenerErrorHandlingAutoConfiguration {
+final class ListenerErrorHandlingAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean

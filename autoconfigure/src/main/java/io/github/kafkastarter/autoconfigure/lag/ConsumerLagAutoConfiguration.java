@@ -9,7 +9,6 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientNames;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.IsolationLevel;
 
@@ -34,18 +33,18 @@ import org.springframework.scheduling.TaskScheduler;
  * {@link ClientLagMonitor} per client (the default one and every named one), looked up
  * through {@link LagMonitorRegistry}.
  */
-@AutoConfiguration(after = KafkaClientsAutoConfiguration.class)
+@AutoConfiguration(afterName = "io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration")
 @ConditionalOnClass(KafkaTemplate.class)
 @ConditionalOnBean(KafkaClients.class)
 @ConditionalOnBooleanProperty(name = "kafka.starter.lag.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LagProperties.class)
-public final class ConsumerLagAutoConfiguration {
+final class ConsumerLagAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(LagMonitorRegistry.class)
 	LagRefreshScheduler kafkaStarterConsumerLagMonitoring(KafkaClients clients, KafkaClientContainers containers,
 			Environment environment,
-			@Qualifier(KafkaClientsAutoConfiguration.TASK_SCHEDULER) TaskScheduler scheduler) {
+			@Qualifier(KafkaClients.TASK_SCHEDULER) TaskScheduler scheduler) {
 		Binder binder = Binder.get(environment);
 		List<AdminLagMonitor> monitors = new ArrayList<>();
 		for (KafkaClient client : clients) {

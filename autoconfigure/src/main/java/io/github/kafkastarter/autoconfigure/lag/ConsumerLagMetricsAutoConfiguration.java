@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Bean;
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean({ MeterRegistry.class, LagRefreshScheduler.class })
-public final class ConsumerLagMetricsAutoConfiguration {
+final class ConsumerLagMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean

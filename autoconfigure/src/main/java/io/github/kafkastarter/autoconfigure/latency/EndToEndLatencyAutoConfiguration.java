@@ -1,7 +1,6 @@
 package io.github.kafkastarter.autoconfigure.latency;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -19,13 +18,13 @@ import org.springframework.kafka.core.KafkaTemplate;
  * every client, the default one and every named one, when there is a {@link MeterRegistry}.
  * Replaceable by declaring a bean named {@code kafkaStarterEndToEndLatencyCustomizer}.
  */
-@AutoConfiguration(after = KafkaClientsAutoConfiguration.class,
-		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@AutoConfiguration(afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration" })
 @ConditionalOnClass({ KafkaTemplate.class, MeterRegistry.class })
 @ConditionalOnBean(MeterRegistry.class)
 @EnableConfigurationProperties(EndToEndLatencyProperties.class)
-public final class EndToEndLatencyAutoConfiguration {
+final class EndToEndLatencyAutoConfiguration {
 
 	// A fallback: a KafkaClientCustomizer of the application is the one a lookup by type
 	// finds; all of them are applied.

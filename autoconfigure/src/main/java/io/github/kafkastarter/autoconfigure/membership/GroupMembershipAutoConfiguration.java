@@ -1,7 +1,6 @@
 package io.github.kafkastarter.autoconfigure.membership;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.consumer.ConsumerReliabilityProperties;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -19,11 +18,11 @@ import org.springframework.kafka.core.KafkaTemplate;
  * Consumer group membership for every client, default and named: the group protocol,
  * cooperative rebalancing on the classic protocol and static membership.
  */
-@AutoConfiguration(after = KafkaClientsAutoConfiguration.class)
+@AutoConfiguration(afterName = "io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration")
 @ConditionalOnClass({ KafkaTemplate.class, KafkaProperties.class })
 @ConditionalOnBean(KafkaProperties.class)
 @EnableConfigurationProperties(ConsumerReliabilityProperties.class)
-public final class GroupMembershipAutoConfiguration {
+final class GroupMembershipAutoConfiguration {
 
 	// A fallback: a KafkaClientCustomizer of the application is the one a lookup by type
 	// finds; all of them are applied.

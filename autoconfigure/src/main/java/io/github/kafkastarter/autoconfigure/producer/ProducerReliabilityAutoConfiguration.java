@@ -4,7 +4,6 @@ import java.util.function.BiFunction;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import org.apache.kafka.common.config.types.Password;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -30,11 +29,11 @@ import org.springframework.scheduling.TaskScheduler;
  * Producer reliability for every client, default and named: producer profiles (durable by
  * default) and the start-up durability check.
  */
-@AutoConfiguration(after = KafkaClientsAutoConfiguration.class)
+@AutoConfiguration(afterName = "io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration")
 @ConditionalOnClass({ KafkaTemplate.class, KafkaProperties.class })
 @ConditionalOnBean(KafkaProperties.class)
 @EnableConfigurationProperties(ProducerReliabilityProperties.class)
-public final class ProducerReliabilityAutoConfiguration {
+final class ProducerReliabilityAutoConfiguration {
 
 	// The starter's customizers are fallbacks: a KafkaClientCustomizer of the
 	// application is the one a lookup by type finds; all of them are applied.
@@ -49,7 +48,7 @@ public final class ProducerReliabilityAutoConfiguration {
 	@ConditionalOnMissingBean(name = "kafkaStarterDurabilityVerifier")
 	DurabilityVerifier kafkaStarterDurabilityVerifier(KafkaClients clients, ListableBeanFactory beanFactory,
 			Environment environment,
-			@Qualifier(KafkaClientsAutoConfiguration.TASK_SCHEDULER) TaskScheduler scheduler) {
+			@Qualifier(KafkaClients.TASK_SCHEDULER) TaskScheduler scheduler) {
 		return new DurabilityVerifier(clients, beanFactory, environment, scheduler);
 	}
 

@@ -1,10 +1,8 @@
 package io.github.kafkastarter.autoconfigure.reliability;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.consumer.ConsumerReliabilityProperties;
 import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlers;
-import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,11 +23,12 @@ import org.springframework.kafka.core.KafkaTemplate;
  * Poison-pill safety for every client, default and named: a record that cannot be
  * deserialized goes to the dead-letter topic instead of stopping its container.
  */
-@AutoConfiguration(after = { KafkaClientsAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class })
+@AutoConfiguration(afterName = { "io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration",
+				"io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration" })
 @ConditionalOnClass({ KafkaTemplate.class, KafkaProperties.class })
 @ConditionalOnBean(KafkaProperties.class)
 @EnableConfigurationProperties(ConsumerReliabilityProperties.class)
-public final class PoisonPillAutoConfiguration {
+final class PoisonPillAutoConfiguration {
 
 	// A fallback: a KafkaClientCustomizer of the application is the one a lookup by type
 	// finds; all of them are applied.

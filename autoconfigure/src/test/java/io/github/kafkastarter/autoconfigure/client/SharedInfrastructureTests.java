@@ -12,18 +12,11 @@ import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 
 import io.github.kafkastarter.autoconfigure.actuate.KafkaEndpoint;
-import io.github.kafkastarter.autoconfigure.actuate.KafkaEndpointAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.health.KafkaHealthAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
 import io.github.kafkastarter.autoconfigure.lag.LagSnapshot;
-import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.share.ShareGroupAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.share.ShareGroupSupport;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.junit.jupiter.api.Test;
@@ -67,11 +60,11 @@ class SharedInfrastructureTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-				ConsumerLagAutoConfiguration.class, KafkaHealthAutoConfiguration.class,
-				ProducerReliabilityAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class,
-					GroupMembershipAutoConfiguration.class, PoisonPillAutoConfiguration.class,
-					ShareGroupAutoConfiguration.class,
-				KafkaEndpointAutoConfiguration.class, ApplicationAvailabilityAutoConfiguration.class,
+				AutoConfigs.LAG, AutoConfigs.HEALTH,
+				AutoConfigs.PRODUCER, AutoConfigs.ERROR_HANDLING,
+					AutoConfigs.MEMBERSHIP, AutoConfigs.POISON_PILLS,
+					AutoConfigs.SHARE,
+				AutoConfigs.ENDPOINT, ApplicationAvailabilityAutoConfiguration.class,
 				EndpointAutoConfiguration.class, HealthContributorAutoConfiguration.class,
 				HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class,
 				AvailabilityHealthContributorAutoConfiguration.class, AvailabilityProbesAutoConfiguration.class))

@@ -3,7 +3,7 @@ package io.github.kafkastarter.autoconfigure.clientmetrics;
 import java.util.List;
 import java.util.Map;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -32,7 +32,7 @@ class ClientMetricsAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(KafkaMetricsAutoConfiguration.class, KafkaAutoConfiguration.class,
-				KafkaClientsAutoConfiguration.class, ClientMetricsAutoConfiguration.class))
+				AutoConfigs.CLIENTS, ClientMetricsAutoConfiguration.class))
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9092",
 				"kafka.starter.clients.audit.client-id=audit");
 

@@ -6,10 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMetricsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.latency.EndToEndLatencyAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,8 +38,8 @@ class ClientMetricsIntegrationTests {
 		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaMetricsAutoConfiguration.class, KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, ClientMetricsAutoConfiguration.class,
-					EndToEndLatencyAutoConfiguration.class, ConsumerLagAutoConfiguration.class, ConsumerLagMetricsAutoConfiguration.class))
+					AutoConfigs.CLIENTS, ClientMetricsAutoConfiguration.class,
+					AutoConfigs.LATENCY, AutoConfigs.LAG, AutoConfigs.LAG_METRICS))
 			.withUserConfiguration(Listeners.class)
 			.withBean(PrometheusMeterRegistry.class, () -> registry)
 			.withPropertyValues(TestBrokers.sharedServersProperty(), "spring.kafka.consumer.auto-offset-reset=earliest",

@@ -10,11 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,9 +40,9 @@ import static org.awaitility.Awaitility.await;
 class DeduplicationIntegrationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-				ProducerReliabilityAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class,
-					GroupMembershipAutoConfiguration.class, PoisonPillAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
+				AutoConfigs.PRODUCER, AutoConfigs.ERROR_HANDLING,
+					AutoConfigs.MEMBERSHIP, AutoConfigs.POISON_PILLS,
 					DeduplicationAutoConfiguration.class))
 		.withPropertyValues(TestBrokers.sharedServersProperty(), "spring.kafka.consumer.auto-offset-reset=earliest",
 				"kafka.starter.producer.verify-durability=off", "kafka.starter.consumer.retry.backoff.delay=20ms",

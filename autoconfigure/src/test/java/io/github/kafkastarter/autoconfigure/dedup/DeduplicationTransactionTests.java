@@ -15,11 +15,7 @@ import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -70,9 +66,9 @@ class DeduplicationTransactionTests {
 	private static final int RECORDS = 10;
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-				ProducerReliabilityAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class,
-					GroupMembershipAutoConfiguration.class, PoisonPillAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
+				AutoConfigs.PRODUCER, AutoConfigs.ERROR_HANDLING,
+					AutoConfigs.MEMBERSHIP, AutoConfigs.POISON_PILLS,
 					DeduplicationAutoConfiguration.class))
 		.withPropertyValues(TestBrokers.sharedServersProperty(), "spring.kafka.consumer.auto-offset-reset=earliest",
 				"spring.kafka.producer.transaction-id-prefix=dedup-tx-",

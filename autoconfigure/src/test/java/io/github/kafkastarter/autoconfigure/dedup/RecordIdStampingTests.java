@@ -3,11 +3,7 @@ package io.github.kafkastarter.autoconfigure.dedup;
 import java.util.Collection;
 import java.util.Map;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 
@@ -25,9 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RecordIdStampingTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-				ProducerReliabilityAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class,
-					GroupMembershipAutoConfiguration.class, PoisonPillAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
+				AutoConfigs.PRODUCER, AutoConfigs.ERROR_HANDLING,
+					AutoConfigs.MEMBERSHIP, AutoConfigs.POISON_PILLS,
 					DeduplicationAutoConfiguration.class))
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9092",
 				"kafka.starter.producer.verify-durability=off");

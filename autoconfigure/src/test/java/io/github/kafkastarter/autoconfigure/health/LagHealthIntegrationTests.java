@@ -5,13 +5,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.lag.GroupLag;
 import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
 import io.github.kafkastarter.autoconfigure.lag.LagStatus;
 import io.github.kafkastarter.autoconfigure.lag.PartitionLag;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -48,7 +47,7 @@ class LagHealthIntegrationTests {
 		Records.send(servers, topic, 5, (i) -> "k" + i);
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, ConsumerLagAutoConfiguration.class,
+					AutoConfigs.CLIENTS, AutoConfigs.LAG,
 					KafkaHealthAutoConfiguration.class))
 			.withConfiguration(KafkaHealthAutoConfigurationTests.HEALTH)
 			.withUserConfiguration(Listener.class)
@@ -108,7 +107,7 @@ class LagHealthIntegrationTests {
 		}
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, ConsumerLagAutoConfiguration.class,
+					AutoConfigs.CLIENTS, AutoConfigs.LAG,
 					KafkaHealthAutoConfiguration.class))
 			.withConfiguration(KafkaHealthAutoConfigurationTests.HEALTH)
 			.withUserConfiguration(Listener.class)

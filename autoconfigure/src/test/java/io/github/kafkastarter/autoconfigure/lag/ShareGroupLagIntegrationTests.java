@@ -5,8 +5,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.share.ShareGroupAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,7 +34,7 @@ class ShareGroupLagIntegrationTests {
 		Records.createTopic(servers, topic, 2);
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, ShareGroupAutoConfiguration.class,
+					AutoConfigs.CLIENTS, AutoConfigs.SHARE,
 					ConsumerLagAutoConfiguration.class))
 			.withUserConfiguration(Worker.class)
 			.withPropertyValues(TestBrokers.sharedServersProperty(), "test.topic=" + topic, "test.group=" + topic,

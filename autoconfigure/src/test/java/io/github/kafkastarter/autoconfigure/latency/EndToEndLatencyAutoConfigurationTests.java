@@ -3,9 +3,8 @@ package io.github.kafkastarter.autoconfigure.latency;
 import java.util.List;
 import java.util.Map;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.interceptor.BeanConsumerInterceptors;
-import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EndToEndLatencyAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
 				EndToEndLatencyAutoConfiguration.class))
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9092",
 				"kafka.starter.clients.audit.client-id=audit");
@@ -56,7 +55,7 @@ class EndToEndLatencyAutoConfigurationTests {
 	@Test
 	void theLatencyInterceptorRunsAfterInterceptorsAlreadyConfigured() {
 		this.withRegistry
-			.withConfiguration(AutoConfigurations.of(InterceptorAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(AutoConfigs.INTERCEPTORS))
 			.withBean(NoOpInterceptor.class)
 			.withPropertyValues("spring.kafka.consumer.properties.interceptor.classes=" + NoOpInterceptor.class.getName())
 			.run((context) -> assertThat(

@@ -6,10 +6,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.admin.Admin;
@@ -41,9 +38,9 @@ class GroupProtocolIntegrationTests {
 		KafkaTopics.create(TestBrokers.shared().getBrokersAsString(), "kip848", 2, 1, Map.of());
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, ProducerReliabilityAutoConfiguration.class,
-						ListenerErrorHandlingAutoConfiguration.class, GroupMembershipAutoConfiguration.class,
-						PoisonPillAutoConfiguration.class))
+					AutoConfigs.CLIENTS, AutoConfigs.PRODUCER,
+						AutoConfigs.ERROR_HANDLING, GroupMembershipAutoConfiguration.class,
+						AutoConfigs.POISON_PILLS))
 			.withUserConfiguration(Listener.class)
 			.withPropertyValues(TestBrokers.sharedServersProperty(), "spring.kafka.consumer.auto-offset-reset=earliest",
 					"kafka.starter.producer.verify-durability=off", "kafka.starter.consumer.group-protocol=consumer",

@@ -21,12 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
@@ -104,9 +99,9 @@ class ParallelListenerFuzzTests {
 		Run.current = run;
 		ApplicationContextRunner runner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, InterceptorAutoConfiguration.class,
-					ProducerReliabilityAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class,
-						GroupMembershipAutoConfiguration.class, PoisonPillAutoConfiguration.class,
+					AutoConfigs.CLIENTS, AutoConfigs.INTERCEPTORS,
+					AutoConfigs.PRODUCER, AutoConfigs.ERROR_HANDLING,
+						AutoConfigs.MEMBERSHIP, AutoConfigs.POISON_PILLS,
 						ParallelListenerAutoConfiguration.class))
 			.withUserConfiguration(run.async ? AsyncHandler.class : SyncHandler.class)
 			.withPropertyValues(TestBrokers.sharedServersProperty(), "test.topic=" + run.topic,

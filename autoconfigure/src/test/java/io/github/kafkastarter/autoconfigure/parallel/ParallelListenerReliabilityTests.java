@@ -10,14 +10,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.dedup.Deduplicated;
-import io.github.kafkastarter.autoconfigure.dedup.DeduplicationAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
@@ -45,11 +39,11 @@ class ParallelListenerReliabilityTests {
 	static final String SERVERS = TestBrokers.shared().getBrokersAsString();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-				InterceptorAutoConfiguration.class, ProducerReliabilityAutoConfiguration.class,
-					ListenerErrorHandlingAutoConfiguration.class, GroupMembershipAutoConfiguration.class,
-					PoisonPillAutoConfiguration.class,
-				DeduplicationAutoConfiguration.class, ParallelListenerAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
+				AutoConfigs.INTERCEPTORS, AutoConfigs.PRODUCER,
+					AutoConfigs.ERROR_HANDLING, AutoConfigs.MEMBERSHIP,
+					AutoConfigs.POISON_PILLS,
+				AutoConfigs.DEDUPLICATION, ParallelListenerAutoConfiguration.class))
 		.withPropertyValues(TestBrokers.sharedServersProperty(), "spring.kafka.consumer.auto-offset-reset=earliest",
 				"kafka.starter.producer.verify-durability=off", "kafka.starter.consumer.retry.backoff.delay=20ms",
 				"kafka.starter.consumer.retry.backoff.max-delay=50ms");

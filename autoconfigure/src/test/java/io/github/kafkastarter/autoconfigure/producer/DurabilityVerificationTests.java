@@ -2,10 +2,7 @@ package io.github.kafkastarter.autoconfigure.producer;
 
 import java.time.Duration;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.StartupFailures;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.junit.jupiter.api.Test;
@@ -30,9 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 class DurabilityVerificationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
-		.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-			ProducerReliabilityAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class,
-			GroupMembershipAutoConfiguration.class, PoisonPillAutoConfiguration.class));
+		.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
+			ProducerReliabilityAutoConfiguration.class, AutoConfigs.ERROR_HANDLING,
+			AutoConfigs.MEMBERSHIP, AutoConfigs.POISON_PILLS));
 
 	@Test
 	void aOneBrokerClusterOutsideDevelopmentFailsStartUpWhenAskedTo(CapturedOutput output) {

@@ -8,10 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import io.github.kafkastarter.autoconfigure.support.TestKafka;
@@ -63,8 +60,8 @@ class BrokerOutageFaultTests {
 		KafkaTopics.create(servers, TOPIC, 4, 1, Map.of());
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, ProducerReliabilityAutoConfiguration.class,
-						ListenerErrorHandlingAutoConfiguration.class, GroupMembershipAutoConfiguration.class,
+					AutoConfigs.CLIENTS, AutoConfigs.PRODUCER,
+						AutoConfigs.ERROR_HANDLING, AutoConfigs.MEMBERSHIP,
 						PoisonPillAutoConfiguration.class))
 			.withPropertyValues("spring.kafka.bootstrap-servers=" + servers,
 					"kafka.starter.producer.verify-durability=off",

@@ -6,10 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -33,9 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConsumerDefaultsTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-				ProducerReliabilityAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class,
-					GroupMembershipAutoConfiguration.class, PoisonPillAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
+				AutoConfigs.PRODUCER, AutoConfigs.ERROR_HANDLING,
+					AutoConfigs.MEMBERSHIP, PoisonPillAutoConfiguration.class))
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9092",
 				"kafka.starter.producer.verify-durability=off");
 

@@ -4,10 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.StartupFailures;
 import io.github.kafkastarter.autoconfigure.support.TestClusters;
@@ -128,8 +125,8 @@ class LeaderFailoverFaultTests {
 	private static ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, ProducerReliabilityAutoConfiguration.class,
-						ListenerErrorHandlingAutoConfiguration.class, GroupMembershipAutoConfiguration.class,
+					AutoConfigs.CLIENTS, AutoConfigs.PRODUCER,
+						AutoConfigs.ERROR_HANDLING, AutoConfigs.MEMBERSHIP,
 						PoisonPillAutoConfiguration.class))
 			.withPropertyValues("spring.kafka.bootstrap-servers=" + cluster.getBrokersAsString());
 	}

@@ -4,16 +4,12 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.consumer.ConsumerReliabilityProperties;
 import io.github.kafkastarter.autoconfigure.consumer.ListenerReliabilitySettings;
 import io.github.kafkastarter.autoconfigure.dedup.Deduplicated;
 import io.github.kafkastarter.autoconfigure.dedup.Deduplication;
-import io.github.kafkastarter.autoconfigure.dedup.DeduplicationAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlers;
-import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -42,10 +38,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ListenerContainersTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-				ProducerReliabilityAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class,
-					GroupMembershipAutoConfiguration.class, PoisonPillAutoConfiguration.class,
-					DeduplicationAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
+				AutoConfigs.PRODUCER, AutoConfigs.ERROR_HANDLING,
+					AutoConfigs.MEMBERSHIP, PoisonPillAutoConfiguration.class,
+					AutoConfigs.DEDUPLICATION))
 		.withUserConfiguration(Listeners.class)
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9092",
 				"kafka.starter.producer.verify-durability=off", "kafka.starter.clients.audit.client-id=audit");

@@ -12,10 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,8 +62,8 @@ class PoisonPillStallTests {
 		produce(servers, clean, false);
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, ProducerReliabilityAutoConfiguration.class,
-						ListenerErrorHandlingAutoConfiguration.class, GroupMembershipAutoConfiguration.class,
+					AutoConfigs.CLIENTS, AutoConfigs.PRODUCER,
+						AutoConfigs.ERROR_HANDLING, AutoConfigs.MEMBERSHIP,
 						PoisonPillAutoConfiguration.class))
 			.withUserConfiguration(Listeners.class)
 			.withPropertyValues(TestBrokers.sharedServersProperty(), "test.poisoned=" + poisoned,

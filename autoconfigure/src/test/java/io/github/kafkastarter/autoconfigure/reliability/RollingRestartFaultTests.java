@@ -13,10 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.ImportAutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -29,9 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -211,9 +206,12 @@ class RollingRestartFaultTests {
 	}
 
 	@SpringBootConfiguration
-	@ImportAutoConfiguration({ KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-			ProducerReliabilityAutoConfiguration.class, ListenerErrorHandlingAutoConfiguration.class,
-				GroupMembershipAutoConfiguration.class, PoisonPillAutoConfiguration.class })
+	@ImportAutoConfigs({ "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
+			"client.KafkaClientsAutoConfiguration",
+			"producer.ProducerReliabilityAutoConfiguration",
+			"errorhandling.ListenerErrorHandlingAutoConfiguration",
+			"membership.GroupMembershipAutoConfiguration",
+			"reliability.PoisonPillAutoConfiguration" })
 	static class Instance {
 
 		@Bean
