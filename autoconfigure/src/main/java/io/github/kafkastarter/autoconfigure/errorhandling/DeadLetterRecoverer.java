@@ -27,7 +27,7 @@ import org.springframework.kafka.support.KafkaUtils;
  * message and stack trace, original topic, partition, offset, timestamp and consumer
  * group. The record is only committed once the dead-letter topic acknowledged it.
  */
-public class DeadLetterRecoverer extends DeadLetterPublishingRecoverer {
+class DeadLetterRecoverer extends DeadLetterPublishingRecoverer {
 
 	private static final Logger log = LoggerFactory.getLogger(DeadLetterRecoverer.class);
 
