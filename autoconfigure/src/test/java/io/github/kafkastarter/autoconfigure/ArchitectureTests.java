@@ -90,13 +90,6 @@ class ArchitectureTests {
 			Map.entry("producer.ProducerReliabilityProperties", "@ConfigurationProperties kafka.starter.producer"),
 			Map.entry("share.ShareProperties", "@ConfigurationProperties kafka.starter.share"),
 			Map.entry("diagnostics.ValidatedSettings", "implemented by the public properties classes"),
-			Map.entry("health.BrokerHealthMode", "type of a KafkaHealthProperties value"),
-			Map.entry("health.LagHealthStatus", "type of a KafkaHealthProperties value"),
-			Map.entry("parallel.Ordering", "type of a ParallelProperties value and @ParallelListener attribute"),
-			Map.entry("parallel.ParallelListenerSettings", "type of a ParallelProperties value"),
-			Map.entry("priority.PriorityListenerSettings", "type of a PriorityProperties value"),
-			Map.entry("producer.ProducerProfile", "type of a ProducerReliabilityProperties value"),
-			Map.entry("share.ShareSettings", "type of a ShareProperties value"),
 			// Kafka instantiates interceptor.classes by name: they must be public.
 			Map.entry("interceptor.BeanConsumerInterceptors", "instantiated by Kafka from interceptor.classes"),
 			Map.entry("interceptor.BeanProducerInterceptors", "instantiated by Kafka from interceptor.classes"),

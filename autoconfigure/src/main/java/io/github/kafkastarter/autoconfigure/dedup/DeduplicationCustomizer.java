@@ -10,7 +10,7 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
 import io.github.kafkastarter.autoconfigure.client.ListenerEndpoints;
 import io.github.kafkastarter.autoconfigure.consumer.ListenerReliabilitySettings;
 import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
-import io.github.kafkastarter.autoconfigure.producer.ProducerProfile;
+import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityProperties.ProducerProfile;
 import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityProperties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.jspecify.annotations.Nullable;

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
+import io.github.kafkastarter.autoconfigure.health.KafkaHealthProperties.LagHealthStatus;
 import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
 import io.github.kafkastarter.autoconfigure.lag.GroupLag;
 import io.github.kafkastarter.autoconfigure.lag.LagSnapshot;

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.BiFunction;
 
 import io.github.kafkastarter.autoconfigure.client.Acks;
+import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityProperties.ProducerProfile;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.jspecify.annotations.Nullable;
 
