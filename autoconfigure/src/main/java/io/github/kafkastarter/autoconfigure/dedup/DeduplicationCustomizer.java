@@ -9,6 +9,7 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
 import io.github.kafkastarter.autoconfigure.client.ListenerEndpoints;
 import io.github.kafkastarter.autoconfigure.consumer.ListenerReliabilitySettings;
+import io.github.kafkastarter.autoconfigure.dedup.Deduplication.RecordDeduplicator;
 import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
 import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityProperties.ProducerProfile;
 import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityProperties;

@@ -12,10 +12,10 @@ import java.util.function.Supplier;
 import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
 import io.github.kafkastarter.autoconfigure.health.KafkaHealthProperties.LagHealthStatus;
 import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
-import io.github.kafkastarter.autoconfigure.lag.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.PartitionLag;
 import io.github.kafkastarter.autoconfigure.lag.LagSnapshot;
-import io.github.kafkastarter.autoconfigure.lag.LagStatus;
-import io.github.kafkastarter.autoconfigure.lag.PartitionLag;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;

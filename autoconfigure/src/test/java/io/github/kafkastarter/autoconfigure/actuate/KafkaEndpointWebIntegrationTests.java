@@ -7,7 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.kafkastarter.autoconfigure.health.StubLagMonitor;
 import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
-import io.github.kafkastarter.autoconfigure.lag.LagStatus;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import io.github.kafkastarter.autoconfigure.support.WebApps.Response;
 import io.github.kafkastarter.autoconfigure.support.WebApps;

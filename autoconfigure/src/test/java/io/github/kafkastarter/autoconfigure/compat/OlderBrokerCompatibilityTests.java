@@ -6,10 +6,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
-import io.github.kafkastarter.autoconfigure.lag.GroupLag;
 import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
 import io.github.kafkastarter.autoconfigure.lag.LagSnapshot;
-import io.github.kafkastarter.autoconfigure.lag.LagStatus;
 import io.github.kafkastarter.autoconfigure.support.ForkedKafkaBroker;
 import io.github.kafkastarter.autoconfigure.support.WebApps.Response;
 import io.github.kafkastarter.autoconfigure.support.WebApps;

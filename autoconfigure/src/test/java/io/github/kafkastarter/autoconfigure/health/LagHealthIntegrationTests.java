@@ -6,10 +6,10 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
-import io.github.kafkastarter.autoconfigure.lag.GroupLag;
 import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
-import io.github.kafkastarter.autoconfigure.lag.LagStatus;
-import io.github.kafkastarter.autoconfigure.lag.PartitionLag;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.PartitionLag;
 import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
-import io.github.kafkastarter.autoconfigure.lag.LagStatus;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
 import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import org.junit.jupiter.api.Test;
 

@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.util.List;
 
 import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
-import io.github.kafkastarter.autoconfigure.lag.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.PartitionLag;
 import io.github.kafkastarter.autoconfigure.lag.LagSnapshot;
-import io.github.kafkastarter.autoconfigure.lag.LagStatus;
-import io.github.kafkastarter.autoconfigure.lag.PartitionLag;
 
 /**
  * A lag monitor whose snapshot the test sets, standing in for the real monitor.

@@ -7,6 +7,9 @@ import java.util.Set;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.PartitionLag;
 import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

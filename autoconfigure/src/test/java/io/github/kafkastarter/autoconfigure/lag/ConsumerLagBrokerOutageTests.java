@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
 import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import io.github.kafkastarter.autoconfigure.support.TestKafka;

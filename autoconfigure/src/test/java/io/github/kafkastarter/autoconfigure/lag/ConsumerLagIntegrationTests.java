@@ -6,6 +6,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.PartitionLag;
 import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;

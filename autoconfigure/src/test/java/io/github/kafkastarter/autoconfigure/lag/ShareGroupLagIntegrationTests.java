@@ -5,6 +5,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
 import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
