@@ -120,12 +120,12 @@ class ArchitectureTests {
 			Map.entry("actuate -> lag", "the endpoint shows the groups' lag; ordered after lag"),
 			Map.entry("health -> lag", "lag health reads the lag snapshots; ordered after lag"),
 			Map.entry("health -> share", "share-container health reads whether the cluster has share groups"),
-			Map.entry("reliability -> errorhandling", "poison pills of batch listeners go to the dead-letter recoverer"),
+			Map.entry("poisonpill -> errorhandling", "poison pills of batch listeners go to the dead-letter recoverer"),
 			Map.entry("dedup -> errorhandling",
 					"RecordInProgressException is a RetryLaterException; its customizer, of the same order, comes after"),
 			Map.entry("dedup -> producer", "record ids are stamped on the records of non-idempotent producer profiles"),
 			Map.entry("dedup -> membership", "ordering only: its customizer, of the same order, comes after"),
-			Map.entry("dedup -> reliability", "ordering only: its customizer comes after the poison pills'")));
+			Map.entry("dedup -> poisonpill", "ordering only: its customizer comes after the poison pills'")));
 
 	private static final Pattern REFERENCE = Pattern
 		.compile("io[/.]github[/.]kafkastarter[/.]autoconfigure[/.]([a-z]+)[/.]([A-Za-z0-9_$]+)");

@@ -3,7 +3,6 @@ package io.github.kafkastarter.autoconfigure.dedup;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
-
 import javax.sql.DataSource;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
@@ -17,9 +16,9 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -47,7 +46,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 				"io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration",
 				"io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration",
 				"io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration",
-				"io.github.kafkastarter.autoconfigure.reliability.PoisonPillAutoConfiguration" })
+				"io.github.kafkastarter.autoconfigure.poisonpill.PoisonPillAutoConfiguration" })
 @ConditionalOnClass({ KafkaTemplate.class, KafkaProperties.class })
 @ConditionalOnBean(KafkaProperties.class)
 @EnableConfigurationProperties({ DeduplicationProperties.class, RecordIdProperties.class })

@@ -38,7 +38,7 @@ enum DeliberateDefault {
 				}
 			}
 			if (difference.is("container.batchInterceptor") && "null".equals(difference.boot())
-					&& instanceOf(STARTER + "reliability.PoisonPillBatchInterceptor").equals(difference.starter())) {
+					&& instanceOf(STARTER + "poisonpill.PoisonPillBatchInterceptor").equals(difference.starter())) {
 				return difference.withStarter(difference.boot());
 			}
 			return difference;

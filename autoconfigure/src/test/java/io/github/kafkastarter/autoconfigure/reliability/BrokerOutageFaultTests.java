@@ -62,7 +62,7 @@ class BrokerOutageFaultTests {
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
 					AutoConfigs.CLIENTS, AutoConfigs.PRODUCER,
 						AutoConfigs.ERROR_HANDLING, AutoConfigs.MEMBERSHIP,
-						PoisonPillAutoConfiguration.class))
+						AutoConfigs.POISON_PILLS))
 			.withPropertyValues("spring.kafka.bootstrap-servers=" + servers,
 					"kafka.starter.producer.verify-durability=off",
 					// A client that gives up quickly, to show what a failed send looks like.

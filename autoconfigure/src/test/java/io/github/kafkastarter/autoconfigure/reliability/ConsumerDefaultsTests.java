@@ -32,7 +32,7 @@ class ConsumerDefaultsTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
 				AutoConfigs.PRODUCER, AutoConfigs.ERROR_HANDLING,
-					AutoConfigs.MEMBERSHIP, PoisonPillAutoConfiguration.class))
+					AutoConfigs.MEMBERSHIP, AutoConfigs.POISON_PILLS))
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9092",
 				"kafka.starter.producer.verify-durability=off");
 

@@ -3,7 +3,6 @@ package io.github.kafkastarter.autoconfigure.reliability;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-
 import javax.sql.DataSource;
 
 import io.github.kafkastarter.autoconfigure.dedup.Deduplicated;
@@ -35,7 +34,7 @@ import org.springframework.kafka.listener.RecordInterceptor;
 		"producer.ProducerReliabilityAutoConfiguration",
 		"errorhandling.ListenerErrorHandlingAutoConfiguration",
 		"membership.GroupMembershipAutoConfiguration",
-		"reliability.PoisonPillAutoConfiguration",
+		"poisonpill.PoisonPillAutoConfiguration",
 		"dedup.DeduplicationAutoConfiguration" })
 public class CrashingConsumerApplication {
 

@@ -127,7 +127,7 @@ class LeaderFailoverFaultTests {
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
 					AutoConfigs.CLIENTS, AutoConfigs.PRODUCER,
 						AutoConfigs.ERROR_HANDLING, AutoConfigs.MEMBERSHIP,
-						PoisonPillAutoConfiguration.class))
+						AutoConfigs.POISON_PILLS))
 			.withPropertyValues("spring.kafka.bootstrap-servers=" + cluster.getBrokersAsString());
 	}
 

@@ -23,8 +23,8 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.CommonLoggingErrorHandler;
-import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
 
@@ -40,7 +40,7 @@ class ListenerContainersTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
 				AutoConfigs.PRODUCER, AutoConfigs.ERROR_HANDLING,
-					AutoConfigs.MEMBERSHIP, PoisonPillAutoConfiguration.class,
+					AutoConfigs.MEMBERSHIP, AutoConfigs.POISON_PILLS,
 					AutoConfigs.DEDUPLICATION))
 		.withUserConfiguration(Listeners.class)
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9092",

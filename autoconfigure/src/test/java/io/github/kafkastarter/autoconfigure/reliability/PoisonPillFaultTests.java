@@ -55,7 +55,7 @@ class PoisonPillFaultTests {
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
 					AutoConfigs.CLIENTS, AutoConfigs.PRODUCER,
 						AutoConfigs.ERROR_HANDLING, AutoConfigs.MEMBERSHIP,
-						PoisonPillAutoConfiguration.class,
+						AutoConfigs.POISON_PILLS,
 					AutoConfigs.DEDUPLICATION))
 			.withUserConfiguration(Listeners.class)
 			.withPropertyValues(TestBrokers.sharedServersProperty(),

@@ -211,7 +211,7 @@ class RollingRestartFaultTests {
 			"producer.ProducerReliabilityAutoConfiguration",
 			"errorhandling.ListenerErrorHandlingAutoConfiguration",
 			"membership.GroupMembershipAutoConfiguration",
-			"reliability.PoisonPillAutoConfiguration" })
+			"poisonpill.PoisonPillAutoConfiguration" })
 	static class Instance {
 
 		@Bean

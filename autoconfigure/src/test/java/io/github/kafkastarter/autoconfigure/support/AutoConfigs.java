@@ -44,7 +44,7 @@ public final class AutoConfigs {
 
 	public static final Class<?> PRODUCER = load("producer.ProducerReliabilityAutoConfiguration");
 
-	public static final Class<?> POISON_PILLS = load("reliability.PoisonPillAutoConfiguration");
+	public static final Class<?> POISON_PILLS = load("poisonpill.PoisonPillAutoConfiguration");
 
 	public static final Class<?> SHARE = load("share.ShareGroupAutoConfiguration");
 

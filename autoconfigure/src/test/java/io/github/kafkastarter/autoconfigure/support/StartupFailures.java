@@ -8,7 +8,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -68,7 +67,7 @@ public final class StartupFailures {
 			"producer.ProducerReliabilityAutoConfiguration",
 			"errorhandling.ListenerErrorHandlingAutoConfiguration",
 			"membership.GroupMembershipAutoConfiguration",
-			"reliability.PoisonPillAutoConfiguration",
+			"poisonpill.PoisonPillAutoConfiguration",
 			"dedup.DeduplicationAutoConfiguration" })
 	static class App {
 

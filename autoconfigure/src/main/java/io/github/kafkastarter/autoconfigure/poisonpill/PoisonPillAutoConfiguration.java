@@ -1,4 +1,4 @@
-package io.github.kafkastarter.autoconfigure.reliability;
+package io.github.kafkastarter.autoconfigure.poisonpill;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
 import io.github.kafkastarter.autoconfigure.consumer.ConsumerReliabilityProperties;

@@ -1,4 +1,4 @@
-package io.github.kafkastarter.autoconfigure.reliability;
+package io.github.kafkastarter.autoconfigure.poisonpill;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +64,7 @@ class PoisonPillStallTests {
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
 					AutoConfigs.CLIENTS, AutoConfigs.PRODUCER,
 						AutoConfigs.ERROR_HANDLING, AutoConfigs.MEMBERSHIP,
-						PoisonPillAutoConfiguration.class))
+						AutoConfigs.POISON_PILLS))
 			.withUserConfiguration(Listeners.class)
 			.withPropertyValues(TestBrokers.sharedServersProperty(), "test.poisoned=" + poisoned,
 					"test.clean=" + clean, "test.suffix=" + suffix,

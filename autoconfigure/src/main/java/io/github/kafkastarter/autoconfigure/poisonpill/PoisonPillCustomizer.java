@@ -1,4 +1,4 @@
-package io.github.kafkastarter.autoconfigure.reliability;
+package io.github.kafkastarter.autoconfigure.poisonpill;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.github.kafkastarter.autoconfigure.reliability;
+package io.github.kafkastarter.autoconfigure.poisonpill;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,13 +14,13 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.listener.BatchInterceptor;
 import org.springframework.kafka.listener.ConsumerAwareRecordRecoverer;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.support.KafkaUtils;
 import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.kafka.support.serializer.SerializationUtils;
-import org.springframework.core.log.LogAccessor;
 
 /**
  * Takes the records that could not be deserialized out of a batch before a batch
