@@ -52,13 +52,13 @@ class ArchitectureTests {
 			Map.entry("dedup.Deduplicated", "annotation on deduplicated listeners"),
 			Map.entry("parallel.ParallelListener", "annotation on parallel listeners"),
 			Map.entry("dedup.ProcessedRecordStore", "implemented by applications to keep processed ids elsewhere"),
-			Map.entry("dedup.Deduplication", "bean applications call to deduplicate other ways of consuming"),
+			Map.entry("dedup.Deduplication", "bean that gives other ways of consuming a RecordDeduplicator per group"),
 			Map.entry("errorhandling.ListenerErrorHandlers",
 					"bean other ways of consuming take the error handler, recoverer and back-off from"),
 			Map.entry("consumer.ListenerReliabilitySettings", "returned by ListenerErrorHandlers.settings"),
 			Map.entry("lag.LagMonitorRegistry", "bean applications read lag from"),
 			Map.entry("lag.ClientLagMonitor", "returned by LagMonitorRegistry"),
-			Map.entry("lag.LagSnapshot", "what a ClientLagMonitor returns"),
+			Map.entry("lag.LagSnapshot", "a ClientLagMonitor's snapshot, with GroupLag, PartitionLag, LagStatus"),
 			Map.entry("parallel.ParallelListeners", "bean that shows what each parallel listener is doing"),
 			Map.entry("devbroker.DevKafkaBroker", "bean that gives tests the dev broker's address and cluster"),
 			Map.entry("devbroker.KraftCluster", "returned by DevKafkaBroker; tests and benchmarks start clusters"),
@@ -100,7 +100,7 @@ class ArchitectureTests {
 			Map.entry("client.KafkaSecrets", "masks secrets in whatever a feature writes"),
 			Map.entry("client.ListenerEndpoints", "the listener method behind a container, for annotations"),
 			// State one feature publishes and another reads (see FEATURE_DEPENDENCIES).
-			Map.entry("health.ListenerContainerStates", "container states, shown by the actuator endpoint"),
+			Map.entry("health.ListenerContainerStates", "every listener container's state, shown by the actuator endpoint"),
 			Map.entry("share.ShareGroupSupport", "whether a cluster has share groups, read by share health")));
 
 	/**
