@@ -57,7 +57,7 @@ final class PoisonPillsScenario implements Scenario {
 		try (ConfigurableApplicationContext app = StarterApplication.start(context.bootstrapServers(),
 				"spring.kafka.consumer.auto-offset-reset=earliest", "kafka.starter.producer.verify-durability=off",
 				// One line per dead letter would time the console.
-				"logging.level.io.github.kafkastarter.autoconfigure.reliability.DeadLetterRecoverer=error")) {
+				"logging.level.io.github.kafkastarter.autoconfigure.errorhandling.DeadLetterRecoverer=error")) {
 			Listeners listeners = app.getBean(Listeners.class);
 			KafkaListenerEndpointRegistry registry = app.getBean(KafkaListenerEndpointRegistry.class);
 			MessageListenerContainer poisoned = registry.getListenerContainer("bench-poison");

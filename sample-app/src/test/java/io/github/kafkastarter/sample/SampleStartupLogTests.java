@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
+import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
 import io.github.kafkastarter.autoconfigure.lag.LagSnapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,7 +46,7 @@ class SampleStartupLogTests {
 				assertThat(enrichment.enriched()).isEqualTo(4);
 			});
 			Instant done = Instant.now();
-			ConsumerLagMonitors lag = app.getBean(ConsumerLagMonitors.class);
+			LagMonitorRegistry lag = app.getBean(LagMonitorRegistry.class);
 			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 				LagSnapshot snapshot = lag.forClient("default").orElseThrow().snapshot();
 				assertThat(snapshot.refreshedAt()).isAfter(done);

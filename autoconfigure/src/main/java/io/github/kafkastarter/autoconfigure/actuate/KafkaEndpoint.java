@@ -16,11 +16,11 @@ import java.util.concurrent.TimeoutException;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
-import io.github.kafkastarter.autoconfigure.health.ListenerContainerState;
+import io.github.kafkastarter.autoconfigure.health.ListenerContainerStates.ListenerContainerState;
 import io.github.kafkastarter.autoconfigure.health.ListenerContainerStates;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitor;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
-import io.github.kafkastarter.autoconfigure.lag.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
+import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.GroupLag;
 import io.github.kafkastarter.autoconfigure.lag.LagSnapshot;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -69,14 +69,14 @@ public class KafkaEndpoint {
 
 	private final ListenerContainerStates containers;
 
-	private final ObjectProvider<ConsumerLagMonitors> lagMonitors;
+	private final ObjectProvider<LagMonitorRegistry> lagMonitors;
 
 	private final KafkaConfigurationSanitizer sanitizer;
 
 	private final Duration timeout;
 
 	KafkaEndpoint(KafkaClients clients, ListenerContainerStates containers,
-			ObjectProvider<ConsumerLagMonitors> lagMonitors, KafkaConfigurationSanitizer sanitizer, Duration timeout) {
+			ObjectProvider<LagMonitorRegistry> lagMonitors, KafkaConfigurationSanitizer sanitizer, Duration timeout) {
 		this.clients = clients;
 		this.containers = containers;
 		this.lagMonitors = lagMonitors;
@@ -232,12 +232,12 @@ public class KafkaEndpoint {
 	}
 
 	private @Nullable Map<String, LagDescriptor> lag() {
-		ConsumerLagMonitors monitors = this.lagMonitors.getIfAvailable();
+		LagMonitorRegistry monitors = this.lagMonitors.getIfAvailable();
 		if (monitors == null) {
 			return null;
 		}
 		Map<String, LagDescriptor> lag = new LinkedHashMap<>();
-		for (ConsumerLagMonitor monitor : monitors.all()) {
+		for (ClientLagMonitor monitor : monitors.all()) {
 			LagSnapshot snapshot = monitor.snapshot();
 			String lastError = (snapshot.lastError() != null) ? KafkaSecrets.mask(snapshot.lastError(),
 					secrets(monitor.client())) : null;

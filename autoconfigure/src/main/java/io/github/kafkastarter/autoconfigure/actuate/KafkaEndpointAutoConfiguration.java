@@ -4,11 +4,8 @@ import java.time.Clock;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.health.KafkaHealthAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.health.ListenerContainerStates;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
+import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
@@ -31,13 +28,15 @@ import org.springframework.kafka.listener.ListenerContainerRegistry;
  * {@code management.endpoints.web.exposure.include} names it). Read-only unless
  * {@code management.endpoint.kafka.access=unrestricted}.
  */
-@AutoConfiguration(after = { KafkaClientsAutoConfiguration.class, ConsumerLagAutoConfiguration.class,
-		KafkaHealthAutoConfiguration.class, EndpointAutoConfiguration.class })
+@AutoConfiguration(after = EndpointAutoConfiguration.class,
+		afterName = { "io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration",
+				"io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration",
+				"io.github.kafkastarter.autoconfigure.health.KafkaHealthAutoConfiguration" })
 @ConditionalOnClass({ Endpoint.class, KafkaTemplate.class })
 @ConditionalOnBean(KafkaClients.class)
 @ConditionalOnAvailableEndpoint(KafkaEndpoint.class)
 @EnableConfigurationProperties(KafkaEndpointProperties.class)
-public final class KafkaEndpointAutoConfiguration {
+final class KafkaEndpointAutoConfiguration {
 
 	// Also declared by the health auto-configuration; the endpoint needs it without health.
 	@Bean
@@ -50,7 +49,7 @@ public final class KafkaEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	KafkaEndpoint kafkaEndpoint(KafkaClients clients, ListenerContainerStates states,
-			ObjectProvider<ConsumerLagMonitors> lagMonitors, ObjectProvider<SanitizingFunction> sanitizingFunctions,
+			ObjectProvider<LagMonitorRegistry> lagMonitors, ObjectProvider<SanitizingFunction> sanitizingFunctions,
 			KafkaEndpointProperties properties) {
 		return new KafkaEndpoint(clients, states, lagMonitors,
 				new KafkaConfigurationSanitizer(sanitizingFunctions.orderedStream().toList()), properties.getTimeout());

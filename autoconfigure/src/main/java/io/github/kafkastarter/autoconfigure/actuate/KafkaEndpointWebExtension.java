@@ -11,7 +11,7 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * returned nothing.
  */
 @EndpointWebExtension(endpoint = KafkaEndpoint.class)
-public class KafkaEndpointWebExtension {
+class KafkaEndpointWebExtension {
 
 	private final KafkaEndpoint endpoint;
 

@@ -24,6 +24,15 @@ public final class KafkaClients implements Iterable<KafkaClient>, DisposableBean
 	 */
 	public static final String DEFAULT_CLIENT = "default";
 
+	/**
+	 * The name of the scheduler that runs the starter's background work: lag refreshes,
+	 * broker checks, priority checks, the durability check, clean-ups. Inject it with
+	 * {@code @Qualifier(KafkaClients.TASK_SCHEDULER)}: it is no default candidate, so that
+	 * it never stands in for the application's own {@code TaskScheduler} or
+	 * {@code Executor}, nor keeps Spring Boot from making them.
+	 */
+	public static final String TASK_SCHEDULER = "kafkaStarterTaskScheduler";
+
 	private final Map<String, KafkaClient> clients;
 
 	KafkaClients(Collection<KafkaClient> clients) {

@@ -32,16 +32,9 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 @ConditionalOnClass({ KafkaTemplate.class, KafkaProperties.class })
 @ConditionalOnBean(KafkaProperties.class)
 @EnableConfigurationProperties(KafkaClientsProperties.class)
-public final class KafkaClientsAutoConfiguration {
+final class KafkaClientsAutoConfiguration {
 
-	/**
-	 * The name of the scheduler that runs the starter's background work: lag refreshes,
-	 * broker checks, priority checks, the durability check, clean-ups. Inject it with
-	 * {@code @Qualifier(TASK_SCHEDULER)}: it is no default candidate, so that it never
-	 * stands in for the application's own {@code TaskScheduler} or {@code Executor}, nor
-	 * keeps Spring Boot from making them.
-	 */
-	public static final String TASK_SCHEDULER = "kafkaStarterTaskScheduler";
+	static final String TASK_SCHEDULER = KafkaClients.TASK_SCHEDULER;
 
 	// Stopped after every feature that schedules on it (broker health, at phase 0, is the
 	// lowest), and started before them.

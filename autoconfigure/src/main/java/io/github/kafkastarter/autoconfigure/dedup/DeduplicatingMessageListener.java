@@ -1,5 +1,6 @@
 package io.github.kafkastarter.autoconfigure.dedup;
 
+import io.github.kafkastarter.autoconfigure.dedup.Deduplication.RecordDeduplicator;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;

@@ -3,14 +3,12 @@ package io.github.kafkastarter.autoconfigure.dedup;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
-
 import javax.sql.DataSource;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.client.ListenerEndpoints;
 import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
-import io.github.kafkastarter.autoconfigure.reliability.ReliabilityAutoConfiguration;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -18,9 +16,9 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -42,13 +40,17 @@ import org.springframework.transaction.PlatformTransactionManager;
  * {@link ProcessedRecordStore} that remembers them, in a database table when the
  * application has a {@code DataSource}, in memory otherwise.
  */
-@AutoConfiguration(after = { KafkaClientsAutoConfiguration.class, ReliabilityAutoConfiguration.class },
-		afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-				"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration" })
+@AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+				"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
+				"io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration",
+				"io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityAutoConfiguration",
+				"io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlingAutoConfiguration",
+				"io.github.kafkastarter.autoconfigure.membership.GroupMembershipAutoConfiguration",
+				"io.github.kafkastarter.autoconfigure.poisonpill.PoisonPillAutoConfiguration" })
 @ConditionalOnClass({ KafkaTemplate.class, KafkaProperties.class })
 @ConditionalOnBean(KafkaProperties.class)
 @EnableConfigurationProperties({ DeduplicationProperties.class, RecordIdProperties.class })
-public final class DeduplicationAutoConfiguration {
+final class DeduplicationAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -100,7 +102,7 @@ public final class DeduplicationAutoConfiguration {
 		@ConditionalOnMissingBean(ProcessedRecordStore.class)
 		JdbcProcessedRecordStore kafkaJdbcProcessedRecordStore(DataSource dataSource,
 				ObjectProvider<PlatformTransactionManager> transactionManagers, DeduplicationProperties properties,
-				@Qualifier(KafkaClientsAutoConfiguration.TASK_SCHEDULER) ObjectProvider<TaskScheduler> scheduler) {
+				@Qualifier(KafkaClients.TASK_SCHEDULER) ObjectProvider<TaskScheduler> scheduler) {
 			DeduplicationProperties.Jdbc jdbc = properties.getJdbc();
 			// Looked up on first use: a Kafka transaction manager needs the producer factory,
 			// whose customizers may need this store.

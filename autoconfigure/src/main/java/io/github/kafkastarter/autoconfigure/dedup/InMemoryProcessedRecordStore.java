@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * between its own consumers, a producer that sent a record twice); use the JDBC store to
  * survive restarts and to share what was processed between instances.
  */
-public class InMemoryProcessedRecordStore implements ProcessedRecordStore {
+class InMemoryProcessedRecordStore implements ProcessedRecordStore {
 
 	private final Map<String, Group> groups = new ConcurrentHashMap<>();
 

@@ -50,7 +50,7 @@ import org.springframework.util.DigestUtils;
  * <p>
  * Rows older than the retention are deleted in the background.
  */
-public class JdbcProcessedRecordStore implements ProcessedRecordStore, InitializingBean, DisposableBean {
+class JdbcProcessedRecordStore implements ProcessedRecordStore, InitializingBean, DisposableBean {
 
 	private static final Logger logger = LoggerFactory.getLogger(JdbcProcessedRecordStore.class);
 

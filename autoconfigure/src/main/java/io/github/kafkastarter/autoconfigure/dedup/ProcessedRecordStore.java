@@ -2,6 +2,8 @@ package io.github.kafkastarter.autoconfigure.dedup;
 
 import java.util.function.Supplier;
 
+import io.github.kafkastarter.autoconfigure.dedup.Deduplication.RecordDeduplicator;
+
 /**
  * Remembers which records a consumer group has processed, by record id, so that a
  * deduplicated listener processes each record once even when Kafka delivers it again

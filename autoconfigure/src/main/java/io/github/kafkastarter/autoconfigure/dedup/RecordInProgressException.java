@@ -2,7 +2,7 @@ package io.github.kafkastarter.autoconfigure.dedup;
 
 import java.time.Duration;
 
-import io.github.kafkastarter.autoconfigure.reliability.RetryLaterException;
+import io.github.kafkastarter.autoconfigure.errorhandling.RetryLaterException;
 
 /**
  * Another consumer of the same group is processing this record right now (after a

@@ -28,7 +28,7 @@ import org.springframework.context.annotation.Conditional;
 @ConditionalOnMissingBean(value = KafkaConnectionDetails.class,
 		type = "org.springframework.kafka.test.EmbeddedKafkaBroker")
 @EnableConfigurationProperties(DevBrokerProperties.class)
-public final class DevBrokerAutoConfiguration {
+final class DevBrokerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean

@@ -12,7 +12,7 @@ import org.springframework.kafka.core.KafkaTemplate;
  */
 @AutoConfiguration
 @ConditionalOnClass({ KafkaTemplate.class, KafkaProperties.class })
-public final class DiagnosticsAutoConfiguration {
+final class DiagnosticsAutoConfiguration {
 
 	// A fallback, like every bean of the starter that shares a type with Boot's: a lookup
 	// of BeanDefinitionRegistryPostProcessor by type keeps finding Spring's own.

@@ -3,14 +3,14 @@ package io.github.kafkastarter.autoconfigure.diagnostics;
 import java.util.List;
 
 import io.github.kafkastarter.autoconfigure.actuate.KafkaEndpointProperties;
+import io.github.kafkastarter.autoconfigure.consumer.ConsumerReliabilityProperties;
 import io.github.kafkastarter.autoconfigure.dedup.DeduplicationProperties;
 import io.github.kafkastarter.autoconfigure.dedup.RecordIdProperties;
 import io.github.kafkastarter.autoconfigure.devbroker.DevBrokerProperties;
 import io.github.kafkastarter.autoconfigure.health.KafkaHealthProperties;
 import io.github.kafkastarter.autoconfigure.lag.LagProperties;
-import io.github.kafkastarter.autoconfigure.metrics.EndToEndLatencyProperties;
-import io.github.kafkastarter.autoconfigure.reliability.ConsumerReliabilityProperties;
-import io.github.kafkastarter.autoconfigure.reliability.ProducerReliabilityProperties;
+import io.github.kafkastarter.autoconfigure.latency.EndToEndLatencyProperties;
+import io.github.kafkastarter.autoconfigure.producer.ProducerReliabilityProperties;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 

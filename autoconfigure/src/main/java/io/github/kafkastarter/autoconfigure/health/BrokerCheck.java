@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 
 import io.github.kafkastarter.autoconfigure.client.Acks;
 import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
+import io.github.kafkastarter.autoconfigure.health.KafkaHealthProperties.BrokerHealthMode;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.admin.Admin;

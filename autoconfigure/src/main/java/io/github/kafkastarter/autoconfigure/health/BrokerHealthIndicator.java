@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 import io.github.kafkastarter.autoconfigure.client.Acks;
+import io.github.kafkastarter.autoconfigure.health.KafkaHealthProperties.BrokerHealthMode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.Health;

@@ -13,11 +13,9 @@ import io.github.kafkastarter.autoconfigure.client.Acks;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitor;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
+import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
+import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
 import io.github.kafkastarter.autoconfigure.share.ShareGroupSupport;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.jspecify.annotations.Nullable;
@@ -61,13 +59,15 @@ import org.springframework.util.function.SingletonSupplier;
  * (Spring Boot's default), {@code kafkaListeners} joins {@code liveness} and {@code kafka}
  * and {@code kafkaLag} join {@code readiness}.
  */
-@AutoConfiguration(after = { KafkaClientsAutoConfiguration.class, ConsumerLagAutoConfiguration.class,
-		HealthContributorAutoConfiguration.class, HealthEndpointAutoConfiguration.class,
-		AvailabilityProbesAutoConfiguration.class })
+@AutoConfiguration(after = { HealthContributorAutoConfiguration.class,
+				HealthEndpointAutoConfiguration.class,
+				AvailabilityProbesAutoConfiguration.class },
+		afterName = { "io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration",
+				"io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration" })
 @ConditionalOnClass({ HealthContributor.class, KafkaTemplate.class })
 @ConditionalOnBean(KafkaClients.class)
 @EnableConfigurationProperties(KafkaHealthProperties.class)
-public final class KafkaHealthAutoConfiguration {
+final class KafkaHealthAutoConfiguration {
 
 	static final String BROKERS_CONTRIBUTOR = "kafkaHealthContributor";
 
@@ -89,7 +89,7 @@ public final class KafkaHealthAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		BrokerHealthMonitor kafkaBrokerHealthMonitor(KafkaClients clients,
-				@Qualifier(KafkaClientsAutoConfiguration.TASK_SCHEDULER) TaskScheduler scheduler) {
+				@Qualifier(KafkaClients.TASK_SCHEDULER) TaskScheduler scheduler) {
 			List<BrokerCheck> checks = new ArrayList<>();
 			for (KafkaClient client : clients) {
 				KafkaHealthProperties.Broker settings = client.settings("health.broker",
@@ -155,15 +155,15 @@ public final class KafkaHealthAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnEnabledKafkaHealth("lag")
-	@ConditionalOnBean(ConsumerLagMonitors.class)
+	@ConditionalOnBean(LagMonitorRegistry.class)
 	static class LagHealthConfiguration {
 
 		@Bean(LAG_CONTRIBUTOR)
 		@Fallback
 		@ConditionalOnMissingBean(name = LAG_CONTRIBUTOR)
-		CompositeHealthContributor kafkaLagHealthContributor(ConsumerLagMonitors monitors, KafkaClients clients) {
+		CompositeHealthContributor kafkaLagHealthContributor(LagMonitorRegistry monitors, KafkaClients clients) {
 			Map<String, LagHealthIndicator> indicators = new LinkedHashMap<>();
-			for (ConsumerLagMonitor monitor : monitors.all()) {
+			for (ClientLagMonitor monitor : monitors.all()) {
 				KafkaClient client = clients.contains(monitor.client()) ? clients.get(monitor.client())
 						: clients.getDefault();
 				KafkaHealthProperties.Lag settings = client.settings("health.lag", KafkaHealthProperties.Lag.class);

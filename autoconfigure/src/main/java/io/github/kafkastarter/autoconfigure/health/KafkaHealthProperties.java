@@ -2,9 +2,8 @@ package io.github.kafkastarter.autoconfigure.health;
 
 import java.time.Duration;
 
-import org.jspecify.annotations.Nullable;
-
 import io.github.kafkastarter.autoconfigure.diagnostics.ValidatedSettings;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -170,6 +169,43 @@ public class KafkaHealthProperties implements ValidatedSettings {
 	private static void notNegative(String property, @Nullable Long value, String meaning) {
 		ValidatedSettings.require(value == null || value >= 0, property, value,
 				"'" + property + "' is " + meaning + " and cannot be negative.", "Set it to 0 or more, or remove it.");
+	}
+
+	/**
+	 * How the broker health check talks to a cluster.
+	 */
+	public enum BrokerHealthMode {
+
+		/**
+		 * Describe the cluster: cluster id, live brokers, controller; apply the
+		 * {@code min.insync.replicas} rule to clients whose producer uses {@code acks=all}.
+		 */
+		CLUSTER,
+
+		/**
+		 * Only check that a broker answers (an API versions request), for principals that may
+		 * not describe the cluster.
+		 */
+		CONNECTIVITY
+
+	}
+
+	/**
+	 * The status lag health reports for a consumer group that is stalled, stopped or over a
+	 * threshold.
+	 */
+	public enum LagHealthStatus {
+
+		/**
+		 * Fails readiness; the application is alive but behind.
+		 */
+		OUT_OF_SERVICE,
+
+		/**
+		 * Reports the group as down.
+		 */
+		DOWN
+
 	}
 
 }

@@ -10,11 +10,12 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitor;
-import io.github.kafkastarter.autoconfigure.lag.GroupLag;
+import io.github.kafkastarter.autoconfigure.health.KafkaHealthProperties.LagHealthStatus;
+import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.PartitionLag;
 import io.github.kafkastarter.autoconfigure.lag.LagSnapshot;
-import io.github.kafkastarter.autoconfigure.lag.LagStatus;
-import io.github.kafkastarter.autoconfigure.lag.PartitionLag;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -29,7 +30,7 @@ import org.springframework.boot.health.contributor.Status;
  */
 final class LagHealthIndicator implements HealthIndicator {
 
-	private final ConsumerLagMonitor monitor;
+	private final ClientLagMonitor monitor;
 
 	private final KafkaHealthProperties.Lag settings;
 
@@ -37,7 +38,7 @@ final class LagHealthIndicator implements HealthIndicator {
 
 	private final Clock clock;
 
-	LagHealthIndicator(ConsumerLagMonitor monitor, KafkaHealthProperties.Lag settings, Supplier<List<String>> secrets,
+	LagHealthIndicator(ClientLagMonitor monitor, KafkaHealthProperties.Lag settings, Supplier<List<String>> secrets,
 			Clock clock) {
 		this.monitor = monitor;
 		this.settings = settings;

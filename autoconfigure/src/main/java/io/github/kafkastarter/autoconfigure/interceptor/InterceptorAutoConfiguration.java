@@ -1,7 +1,6 @@
 package io.github.kafkastarter.autoconfigure.interceptor;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -18,11 +17,11 @@ import org.springframework.kafka.core.KafkaTemplate;
  * applies to every Kafka client, in {@code @Order}, unless limited with
  * {@link io.github.kafkastarter.autoconfigure.client.ForClients @ForClients}.
  */
-@AutoConfiguration(after = KafkaClientsAutoConfiguration.class)
+@AutoConfiguration(afterName = "io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration")
 @ConditionalOnClass(KafkaTemplate.class)
 @ConditionalOnBooleanProperty(name = "kafka.starter.interceptors.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(InterceptorProperties.class)
-public final class InterceptorAutoConfiguration {
+final class InterceptorAutoConfiguration {
 
 	// The starter's customizers are fallbacks: a KafkaClientCustomizer of the
 	// application is the one a lookup by type finds; all of them are applied.

@@ -12,7 +12,7 @@ import org.springframework.util.function.SingletonSupplier;
  *
  * @param <T> the interceptor type
  */
-public final class InterceptorChain<T> {
+final class InterceptorChain<T> {
 
 	private final String client;
 

@@ -9,7 +9,6 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientNames;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.IsolationLevel;
 
@@ -31,38 +30,38 @@ import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Consumer lag of every client's groups, watched in the background: one
- * {@link ConsumerLagMonitor} per client (the default one and every named one), looked up
- * through {@link ConsumerLagMonitors}.
+ * {@link ClientLagMonitor} per client (the default one and every named one), looked up
+ * through {@link LagMonitorRegistry}.
  */
-@AutoConfiguration(after = KafkaClientsAutoConfiguration.class)
+@AutoConfiguration(afterName = "io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration")
 @ConditionalOnClass(KafkaTemplate.class)
 @ConditionalOnBean(KafkaClients.class)
 @ConditionalOnBooleanProperty(name = "kafka.starter.lag.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LagProperties.class)
-public final class ConsumerLagAutoConfiguration {
+final class ConsumerLagAutoConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean(ConsumerLagMonitors.class)
-	ConsumerLagMonitoring kafkaStarterConsumerLagMonitoring(KafkaClients clients, KafkaClientContainers containers,
+	@ConditionalOnMissingBean(LagMonitorRegistry.class)
+	LagRefreshScheduler kafkaStarterConsumerLagMonitoring(KafkaClients clients, KafkaClientContainers containers,
 			Environment environment,
-			@Qualifier(KafkaClientsAutoConfiguration.TASK_SCHEDULER) TaskScheduler scheduler) {
+			@Qualifier(KafkaClients.TASK_SCHEDULER) TaskScheduler scheduler) {
 		Binder binder = Binder.get(environment);
-		List<AdminConsumerLagMonitor> monitors = new ArrayList<>();
+		List<AdminLagMonitor> monitors = new ArrayList<>();
 		for (KafkaClient client : clients) {
 			LagProperties settings = settings(client, binder);
 			if (settings.isEnabled()) {
-				monitors.add(new AdminConsumerLagMonitor(client.name(), settings,
+				monitors.add(new AdminLagMonitor(client.name(), settings,
 						new ContainerGroups(client.name(), containers, settings.getGroups()), client::sharedAdmin,
 						() -> readerConfigs(client), () -> isolationLevel(client)));
 			}
 		}
-		return new ConsumerLagMonitoring(monitors, scheduler);
+		return new LagRefreshScheduler(monitors, scheduler);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConsumerLagMonitors consumerLagMonitors(ConsumerLagMonitoring monitoring) {
-		return new ConsumerLagMonitors(monitoring.monitors());
+	LagMonitorRegistry consumerLagMonitors(LagRefreshScheduler monitoring) {
+		return new LagMonitorRegistry(monitoring.monitors());
 	}
 
 	/**

@@ -7,6 +7,9 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.PartitionLag;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,9 +46,9 @@ final class ConsumerLagMeters implements DisposableBean {
 
 	private final Map<String, Gauge> ageGauges = new ConcurrentHashMap<>();
 
-	ConsumerLagMeters(MeterRegistry registry, ConsumerLagMonitoring monitoring) {
+	ConsumerLagMeters(MeterRegistry registry, LagRefreshScheduler monitoring) {
 		this.registry = registry;
-		for (AdminConsumerLagMonitor monitor : monitoring.monitors()) {
+		for (AdminLagMonitor monitor : monitoring.monitors()) {
 			String client = monitor.client();
 			boolean partitionTags = monitor.settings().isPartitionTags();
 			this.ageGauges.put(client, Gauge.builder(SNAPSHOT_AGE, monitor, ConsumerLagMeters::ageSeconds)
@@ -59,7 +62,7 @@ final class ConsumerLagMeters implements DisposableBean {
 		}
 	}
 
-	private static double ageSeconds(ConsumerLagMonitor monitor) {
+	private static double ageSeconds(ClientLagMonitor monitor) {
 		Instant refreshedAt = monitor.snapshot().refreshedAt();
 		return (refreshedAt != null) ? Duration.between(refreshedAt, Instant.now()).toMillis() / 1000.0 : Double.NaN;
 	}

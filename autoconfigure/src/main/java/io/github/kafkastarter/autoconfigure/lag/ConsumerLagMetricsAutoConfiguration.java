@@ -16,12 +16,12 @@ import org.springframework.context.annotation.Bean;
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
-@ConditionalOnBean({ MeterRegistry.class, ConsumerLagMonitoring.class })
-public final class ConsumerLagMetricsAutoConfiguration {
+@ConditionalOnBean({ MeterRegistry.class, LagRefreshScheduler.class })
+final class ConsumerLagMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConsumerLagMeters kafkaStarterConsumerLagMeters(MeterRegistry registry, ConsumerLagMonitoring monitoring) {
+	ConsumerLagMeters kafkaStarterConsumerLagMeters(MeterRegistry registry, LagRefreshScheduler monitoring) {
 		return new ConsumerLagMeters(registry, monitoring);
 	}
 

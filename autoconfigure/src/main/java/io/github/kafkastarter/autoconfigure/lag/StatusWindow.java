@@ -1,5 +1,7 @@
 package io.github.kafkastarter.autoconfigure.lag;
 
+
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
 /**
  * The last few samples of one group on one partition, and the status they show. Not
  * thread-safe: one refresh thread owns it.

@@ -6,6 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import io.github.kafkastarter.autoconfigure.parallel.ParallelProperties.ParallelListenerSettings;
+
 /**
  * Makes a {@code @KafkaListener} record listener process records in parallel, beyond its
  * partitions, while keeping records of the same key in order:
@@ -40,5 +42,29 @@ public @interface ParallelListener {
 	 * @return the limit
 	 */
 	int maxInFlight() default 0;
+
+	/**
+	 * Which records of a parallel listener must be processed one after the other.
+	 */
+	enum Ordering {
+
+		/**
+		 * Records with the same key (in the same partition) are processed in offset order,
+		 * different keys in parallel. Records without a key have no order among themselves.
+		 */
+		KEY,
+
+		/**
+		 * Records of the same partition are processed in offset order: a plain listener's
+		 * behaviour. The listener is left as it is.
+		 */
+		PARTITION,
+
+		/**
+		 * No order: every record may run beside any other.
+		 */
+		UNORDERED
+
+	}
 
 }

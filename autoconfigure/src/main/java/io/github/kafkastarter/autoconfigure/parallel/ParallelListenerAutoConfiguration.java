@@ -1,7 +1,6 @@
 package io.github.kafkastarter.autoconfigure.parallel;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -20,10 +19,10 @@ import org.springframework.kafka.core.KafkaTemplate;
 /**
  * Key-ordered parallel listeners: see {@link ParallelListener}.
  */
-@AutoConfiguration(after = KafkaClientsAutoConfiguration.class)
+@AutoConfiguration(afterName = "io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration")
 @ConditionalOnClass(KafkaTemplate.class)
 @EnableConfigurationProperties(ParallelProperties.class)
-public final class ParallelListenerAutoConfiguration {
+final class ParallelListenerAutoConfiguration {
 
 	@Bean
 	static ParallelListenerAnnotations kafkaStarterParallelListenerAnnotations() {

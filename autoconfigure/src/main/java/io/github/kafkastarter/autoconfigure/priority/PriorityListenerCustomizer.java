@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
 import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
+import io.github.kafkastarter.autoconfigure.priority.PriorityProperties.PriorityListenerSettings;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;

@@ -1,7 +1,7 @@
 package io.github.kafkastarter.autoconfigure.priority;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -19,10 +19,10 @@ import org.springframework.scheduling.TaskScheduler;
  * Priority topics: a listener that reads several topics ranks them with
  * {@code kafka.starter.priority.listeners.<id>.topics}.
  */
-@AutoConfiguration(after = KafkaClientsAutoConfiguration.class)
+@AutoConfiguration(afterName = "io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration")
 @ConditionalOnClass(KafkaTemplate.class)
 @EnableConfigurationProperties(PriorityProperties.class)
-public final class PriorityTopicsAutoConfiguration {
+final class PriorityTopicsAutoConfiguration {
 
 	// The starter's customizers are fallbacks: a KafkaClientCustomizer of the
 	// application is the one a lookup by type finds; all of them are applied.
@@ -31,7 +31,7 @@ public final class PriorityTopicsAutoConfiguration {
 	@ConditionalOnMissingBean(name = "kafkaStarterPriorityListenerCustomizer")
 	KafkaClientCustomizer kafkaStarterPriorityListenerCustomizer(Environment environment, BeanFactory beanFactory) {
 		return new PriorityListenerCustomizer(Binder.get(environment),
-				() -> beanFactory.getBean(KafkaClientsAutoConfiguration.TASK_SCHEDULER, TaskScheduler.class));
+				() -> beanFactory.getBean(KafkaClients.TASK_SCHEDULER, TaskScheduler.class));
 	}
 
 }

@@ -3,6 +3,7 @@ package io.github.kafkastarter.autoconfigure.share;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientNames;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
+import io.github.kafkastarter.autoconfigure.share.ShareProperties.ShareSettings;
 
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;

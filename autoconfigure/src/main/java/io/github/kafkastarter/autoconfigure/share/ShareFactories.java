@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
+import io.github.kafkastarter.autoconfigure.share.ShareProperties.ShareSettings;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.AlterConfigsOptions;
 import org.apache.kafka.clients.admin.ConfigEntry;

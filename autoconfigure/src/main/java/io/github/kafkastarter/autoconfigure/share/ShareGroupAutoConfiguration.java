@@ -5,7 +5,6 @@ import java.time.Clock;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -32,11 +31,11 @@ import org.springframework.kafka.core.ShareConsumerFactory;
  * void work(Job job) { ... }
  * </pre>
  */
-@AutoConfiguration(after = KafkaClientsAutoConfiguration.class)
+@AutoConfiguration(afterName = "io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration")
 @ConditionalOnClass(ShareKafkaListenerContainerFactory.class)
 @ConditionalOnBean(KafkaClients.class)
 @EnableConfigurationProperties(ShareProperties.class)
-public final class ShareGroupAutoConfiguration {
+final class ShareGroupAutoConfiguration {
 
 	@Bean
 	@Fallback

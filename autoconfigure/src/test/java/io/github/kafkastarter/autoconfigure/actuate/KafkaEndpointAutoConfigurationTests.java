@@ -3,8 +3,8 @@ package io.github.kafkastarter.autoconfigure.actuate;
 import java.util.List;
 import java.util.Map;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.health.ListenerContainerStates;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
@@ -33,7 +33,7 @@ class KafkaEndpointAutoConfigurationTests {
 	// Enum values in capitals: a context runner converts them strictly, SpringApplication
 	// leniently.
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
 				EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class,
 				KafkaEndpointAutoConfiguration.class))
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9");

@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.kafkastarter.autoconfigure.health.StubLagMonitor;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
-import io.github.kafkastarter.autoconfigure.lag.LagStatus;
+import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
-import io.github.kafkastarter.autoconfigure.support.WebApps;
 import io.github.kafkastarter.autoconfigure.support.WebApps.Response;
+import io.github.kafkastarter.autoconfigure.support.WebApps;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -192,10 +192,10 @@ class KafkaEndpointWebIntegrationTests {
 		}
 
 		@Bean
-		ConsumerLagMonitors consumerLagMonitors() {
+		LagMonitorRegistry consumerLagMonitors() {
 			StubLagMonitor monitor = new StubLagMonitor("default");
 			monitor.group("endpoint-paced-group", LagStatus.OK, 0, 0);
-			return new ConsumerLagMonitors(List.of(monitor));
+			return new LagMonitorRegistry(List.of(monitor));
 		}
 
 	}

@@ -9,7 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import io.github.kafkastarter.autoconfigure.support.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
@@ -59,7 +59,7 @@ class NamedClientsRoutingIntegrationTests {
 	void eachClientSendsAndListensOnItsOwnCluster() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, InterceptorAutoConfiguration.class))
+					KafkaClientsAutoConfiguration.class, AutoConfigs.INTERCEPTORS))
 			.withUserConfiguration(Listeners.class)
 			.withPropertyValues(TestBrokers.sharedServersProperty(),
 					"spring.kafka.consumer.auto-offset-reset=earliest", "spring.kafka.consumer.group-id=routing",

@@ -12,15 +12,11 @@ import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 
 import io.github.kafkastarter.autoconfigure.actuate.KafkaEndpoint;
-import io.github.kafkastarter.autoconfigure.actuate.KafkaEndpointAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.health.KafkaHealthAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitor;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
+import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
+import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
 import io.github.kafkastarter.autoconfigure.lag.LagSnapshot;
-import io.github.kafkastarter.autoconfigure.reliability.ReliabilityAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.share.ShareGroupAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.share.ShareGroupSupport;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.junit.jupiter.api.Test;
@@ -64,9 +60,11 @@ class SharedInfrastructureTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-				ConsumerLagAutoConfiguration.class, KafkaHealthAutoConfiguration.class,
-				ReliabilityAutoConfiguration.class, ShareGroupAutoConfiguration.class,
-				KafkaEndpointAutoConfiguration.class, ApplicationAvailabilityAutoConfiguration.class,
+				AutoConfigs.LAG, AutoConfigs.HEALTH,
+				AutoConfigs.PRODUCER, AutoConfigs.ERROR_HANDLING,
+					AutoConfigs.MEMBERSHIP, AutoConfigs.POISON_PILLS,
+					AutoConfigs.SHARE,
+				AutoConfigs.ENDPOINT, ApplicationAvailabilityAutoConfiguration.class,
 				EndpointAutoConfiguration.class, HealthContributorAutoConfiguration.class,
 				HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class,
 				AvailabilityHealthContributorAutoConfiguration.class, AvailabilityProbesAutoConfiguration.class))
@@ -141,9 +139,9 @@ class SharedInfrastructureTests {
 	}
 
 	private static LagSnapshot lag(AssertableApplicationContext context, String client) {
-		return context.getBean(ConsumerLagMonitors.class)
+		return context.getBean(LagMonitorRegistry.class)
 			.forClient(client)
-			.map(ConsumerLagMonitor::snapshot)
+			.map(ClientLagMonitor::snapshot)
 			.orElseThrow();
 	}
 

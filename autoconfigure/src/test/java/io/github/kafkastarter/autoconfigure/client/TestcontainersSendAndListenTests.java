@@ -4,18 +4,14 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
-import io.github.kafkastarter.autoconfigure.devbroker.DevBrokerAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.devbroker.DevKafkaBroker;
-import io.github.kafkastarter.autoconfigure.diagnostics.DiagnosticsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.ImportAutoConfigs;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.testcontainers.service.connection.ServiceConnection;
 import org.springframework.context.ApplicationContext;
@@ -62,8 +58,11 @@ class TestcontainersSendAndListenTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ DiagnosticsAutoConfiguration.class, DevBrokerAutoConfiguration.class,
-			KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class, InterceptorAutoConfiguration.class })
+	@ImportAutoConfigs({ "diagnostics.DiagnosticsAutoConfiguration",
+			"devbroker.DevBrokerAutoConfiguration",
+			"org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
+			"client.KafkaClientsAutoConfiguration",
+			"interceptor.InterceptorAutoConfiguration" })
 	static class App {
 
 		final BlockingQueue<String> received = new LinkedBlockingQueue<>();

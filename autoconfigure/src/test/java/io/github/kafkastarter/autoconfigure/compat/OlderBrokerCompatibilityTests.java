@@ -5,14 +5,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitor;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
-import io.github.kafkastarter.autoconfigure.lag.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
+import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
 import io.github.kafkastarter.autoconfigure.lag.LagSnapshot;
-import io.github.kafkastarter.autoconfigure.lag.LagStatus;
 import io.github.kafkastarter.autoconfigure.support.ForkedKafkaBroker;
-import io.github.kafkastarter.autoconfigure.support.WebApps;
 import io.github.kafkastarter.autoconfigure.support.WebApps.Response;
+import io.github.kafkastarter.autoconfigure.support.WebApps;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -162,13 +162,13 @@ class OlderBrokerCompatibilityTests {
 		await().atMost(PATIENCE).untilAsserted(() -> assertThat(orders.received).hasSize(3));
 	}
 
-	private static ConsumerLagMonitor monitor(ConfigurableApplicationContext app) {
-		return app.getBean(ConsumerLagMonitors.class).forClient("default").orElseThrow();
+	private static ClientLagMonitor monitor(ConfigurableApplicationContext app) {
+		return app.getBean(LagMonitorRegistry.class).forClient("default").orElseThrow();
 	}
 
 	private static GroupLag awaitLag(ConfigurableApplicationContext app,
 			java.util.function.Function<LagSnapshot, java.util.Optional<GroupLag>> condition) {
-		ConsumerLagMonitor monitor = monitor(app);
+		ClientLagMonitor monitor = monitor(app);
 		await().atMost(PATIENCE).until(() -> condition.apply(monitor.snapshot()).isPresent());
 		return condition.apply(monitor.snapshot()).orElseThrow();
 	}

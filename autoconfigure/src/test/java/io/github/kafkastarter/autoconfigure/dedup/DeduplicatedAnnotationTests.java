@@ -5,8 +5,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.ReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeduplicatedAnnotationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-				ReliabilityAutoConfiguration.class, DeduplicationAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
+				AutoConfigs.PRODUCER, AutoConfigs.ERROR_HANDLING,
+					AutoConfigs.MEMBERSHIP, AutoConfigs.POISON_PILLS,
+					DeduplicationAutoConfiguration.class))
 		.withUserConfiguration(Listeners.class, ClassLevelHandler.class, ClassLevelClass.class,
 				ClassLevelPlain.class, ProgrammaticEndpoints.class)
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9", "spring.kafka.consumer.group-id=shop",

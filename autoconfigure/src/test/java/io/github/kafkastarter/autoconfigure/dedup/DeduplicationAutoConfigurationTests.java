@@ -2,8 +2,7 @@ package io.github.kafkastarter.autoconfigure.dedup;
 
 import javax.sql.DataSource;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.ReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -17,8 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeduplicationAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-				ReliabilityAutoConfiguration.class, DeduplicationAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
+				AutoConfigs.PRODUCER, AutoConfigs.ERROR_HANDLING,
+					AutoConfigs.MEMBERSHIP, AutoConfigs.POISON_PILLS,
+					DeduplicationAutoConfiguration.class))
 		.withBean(DataSource.class, () -> new DriverManagerDataSource("jdbc:h2:mem:dedup-wiring;DB_CLOSE_DELAY=-1"))
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9",
 				"kafka.starter.producer.verify-durability=off");

@@ -5,9 +5,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
 import javax.sql.DataSource;
 
+import io.github.kafkastarter.autoconfigure.dedup.Deduplication.RecordDeduplicator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

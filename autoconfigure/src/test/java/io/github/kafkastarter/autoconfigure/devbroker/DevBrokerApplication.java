@@ -2,12 +2,10 @@ package io.github.kafkastarter.autoconfigure.devbroker;
 
 import java.util.concurrent.CountDownLatch;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.ImportAutoConfigs;
 
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -19,8 +17,9 @@ import org.springframework.kafka.core.KafkaTemplate;
  * JVM is told to stop.
  */
 @Configuration(proxyBeanMethods = false)
-@ImportAutoConfiguration({ DevBrokerAutoConfiguration.class, KafkaAutoConfiguration.class,
-		KafkaClientsAutoConfiguration.class })
+@ImportAutoConfigs({ "devbroker.DevBrokerAutoConfiguration",
+			"org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
+			"client.KafkaClientsAutoConfiguration" })
 public class DevBrokerApplication {
 
 	static final String READY = "DEV BROKER APPLICATION READY";

@@ -15,8 +15,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.StartupFailures;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -53,7 +52,7 @@ class DevBrokerIntegrationTests {
 		String[] address = new String[1];
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DevBrokerAutoConfiguration.class, KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, InterceptorAutoConfiguration.class))
+					AutoConfigs.CLIENTS, AutoConfigs.INTERCEPTORS))
 			.withUserConfiguration(Listener.class)
 			.withPropertyValues("kafka.starter.dev-broker.topics[0].name=orders",
 					"kafka.starter.dev-broker.topics[0].partitions=3",

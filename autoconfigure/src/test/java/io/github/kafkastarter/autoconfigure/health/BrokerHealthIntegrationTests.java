@@ -6,7 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import io.github.kafkastarter.autoconfigure.support.TestKafka;
 import kafka.server.BrokerServer;
@@ -34,7 +34,7 @@ class BrokerHealthIntegrationTests {
 	private static final Duration INTERVAL = Duration.ofSeconds(3);
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
 				KafkaHealthAutoConfiguration.class))
 		.withConfiguration(KafkaHealthAutoConfigurationTests.HEALTH)
 		.withPropertyValues("kafka.starter.health.broker.interval=" + INTERVAL.toSeconds() + "s",

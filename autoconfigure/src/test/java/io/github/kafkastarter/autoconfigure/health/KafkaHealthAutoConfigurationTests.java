@@ -3,8 +3,8 @@ package io.github.kafkastarter.autoconfigure.health;
 import java.util.List;
 import java.util.Map;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
+import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -50,7 +50,7 @@ class KafkaHealthAutoConfigurationTests {
 			AvailabilityHealthContributorAutoConfiguration.class, AvailabilityProbesAutoConfiguration.class);
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
 				KafkaHealthAutoConfiguration.class))
 		.withConfiguration(HEALTH)
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9", "kafka.starter.clients.audit.client-id=audit");
@@ -248,8 +248,8 @@ class KafkaHealthAutoConfigurationTests {
 	static class LagMonitors {
 
 		@Bean
-		ConsumerLagMonitors consumerLagMonitors() {
-			return new ConsumerLagMonitors(List.of(new StubLagMonitor("default"), new StubLagMonitor("audit")));
+		LagMonitorRegistry consumerLagMonitors() {
+			return new LagMonitorRegistry(List.of(new StubLagMonitor("default"), new StubLagMonitor("audit")));
 		}
 
 	}

@@ -5,13 +5,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitor;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
-import io.github.kafkastarter.autoconfigure.lag.GroupLag;
-import io.github.kafkastarter.autoconfigure.lag.LagStatus;
-import io.github.kafkastarter.autoconfigure.lag.PartitionLag;
+import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
+import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.PartitionLag;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -48,7 +47,7 @@ class LagHealthIntegrationTests {
 		Records.send(servers, topic, 5, (i) -> "k" + i);
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, ConsumerLagAutoConfiguration.class,
+					AutoConfigs.CLIENTS, AutoConfigs.LAG,
 					KafkaHealthAutoConfiguration.class))
 			.withConfiguration(KafkaHealthAutoConfigurationTests.HEALTH)
 			.withUserConfiguration(Listener.class)
@@ -108,7 +107,7 @@ class LagHealthIntegrationTests {
 		}
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, ConsumerLagAutoConfiguration.class,
+					AutoConfigs.CLIENTS, AutoConfigs.LAG,
 					KafkaHealthAutoConfiguration.class))
 			.withConfiguration(KafkaHealthAutoConfigurationTests.HEALTH)
 			.withUserConfiguration(Listener.class)
@@ -119,7 +118,7 @@ class LagHealthIntegrationTests {
 				assertThat(context).hasNotFailed();
 				Listener listener = context.getBean(Listener.class);
 				await().atMost(Duration.ofSeconds(60)).until(() -> listener.received.get() == 10);
-				ConsumerLagMonitor monitor = context.getBean(ConsumerLagMonitors.class).forClient("default").orElseThrow();
+				ClientLagMonitor monitor = context.getBean(LagMonitorRegistry.class).forClient("default").orElseThrow();
 				// Committed: 5 on both partitions, where the ends are 6 (a marker) and 10.
 				await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(group(monitor, topic))
 					.satisfies((group) -> assertThat(group.partitions()).extracting(PartitionLag::committedOffset,
@@ -138,7 +137,7 @@ class LagHealthIntegrationTests {
 			});
 	}
 
-	private static GroupLag group(ConsumerLagMonitor monitor, String groupId) {
+	private static GroupLag group(ClientLagMonitor monitor, String groupId) {
 		return monitor.snapshot()
 			.groups()
 			.stream()

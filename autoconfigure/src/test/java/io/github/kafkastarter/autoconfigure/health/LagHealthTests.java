@@ -3,9 +3,9 @@ package io.github.kafkastarter.autoconfigure.health;
 import java.util.List;
 import java.util.Map;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
-import io.github.kafkastarter.autoconfigure.lag.LagStatus;
+import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LagHealthTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
 				KafkaHealthAutoConfiguration.class))
 		.withConfiguration(KafkaHealthAutoConfigurationTests.HEALTH)
 		.withUserConfiguration(Monitors.class)
@@ -140,8 +140,8 @@ class LagHealthTests {
 		final StubLagMonitor audit = new StubLagMonitor("audit");
 
 		@Bean
-		ConsumerLagMonitors consumerLagMonitors() {
-			return new ConsumerLagMonitors(List.of(this.main, this.audit));
+		LagMonitorRegistry consumerLagMonitors() {
+			return new LagMonitorRegistry(List.of(this.main, this.audit));
 		}
 
 	}

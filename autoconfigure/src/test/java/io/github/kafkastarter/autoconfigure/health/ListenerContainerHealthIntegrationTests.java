@@ -3,7 +3,7 @@ package io.github.kafkastarter.autoconfigure.health;
 import java.time.Duration;
 import java.util.Map;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ class ListenerContainerHealthIntegrationTests {
 	private static final Duration PATIENCE = Duration.ofSeconds(60);
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
 				KafkaHealthAutoConfiguration.class))
 		.withConfiguration(KafkaHealthAutoConfigurationTests.HEALTH)
 		.withUserConfiguration(Listeners.class)

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
+import io.github.kafkastarter.autoconfigure.health.ListenerContainerStates.ListenerContainerState;
 import io.github.kafkastarter.autoconfigure.share.ShareGroupsUnavailableEvent;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.junit.jupiter.api.BeforeEach;

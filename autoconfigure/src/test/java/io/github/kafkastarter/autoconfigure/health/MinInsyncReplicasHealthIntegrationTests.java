@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.TestClusters;
 import io.github.kafkastarter.autoconfigure.support.TestKafka;
 import kafka.server.BrokerServer;
@@ -47,7 +47,7 @@ class MinInsyncReplicasHealthIntegrationTests {
 		try {
 			new ApplicationContextRunner()
 				.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-						KafkaClientsAutoConfiguration.class, KafkaHealthAutoConfiguration.class))
+						AutoConfigs.CLIENTS, KafkaHealthAutoConfiguration.class))
 				.withConfiguration(KafkaHealthAutoConfigurationTests.HEALTH)
 				.withPropertyValues("spring.kafka.bootstrap-servers=" + cluster.getBrokersAsString(),
 						"kafka.starter.clients.relaxed.producer.acks=1", "kafka.starter.health.broker.interval=1s",

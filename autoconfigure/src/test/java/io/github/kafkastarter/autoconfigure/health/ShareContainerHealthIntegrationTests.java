@@ -3,9 +3,8 @@ package io.github.kafkastarter.autoconfigure.health;
 import java.time.Duration;
 import java.util.Map;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.share.ShareGroupAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.share.ShareGroupSupport;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
@@ -39,8 +38,8 @@ class ShareContainerHealthIntegrationTests {
 	private static final Duration PATIENCE = Duration.ofSeconds(60);
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-				ShareGroupAutoConfiguration.class, KafkaHealthAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
+				AutoConfigs.SHARE, KafkaHealthAutoConfiguration.class))
 		.withConfiguration(KafkaHealthAutoConfigurationTests.HEALTH)
 		.withPropertyValues(TestBrokers.sharedServersProperty(), "kafka.starter.share.start-from=earliest");
 

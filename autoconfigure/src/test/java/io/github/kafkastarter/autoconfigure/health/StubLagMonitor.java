@@ -3,16 +3,16 @@ package io.github.kafkastarter.autoconfigure.health;
 import java.time.Instant;
 import java.util.List;
 
-import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitor;
-import io.github.kafkastarter.autoconfigure.lag.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.PartitionLag;
 import io.github.kafkastarter.autoconfigure.lag.LagSnapshot;
-import io.github.kafkastarter.autoconfigure.lag.LagStatus;
-import io.github.kafkastarter.autoconfigure.lag.PartitionLag;
 
 /**
  * A lag monitor whose snapshot the test sets, standing in for the real monitor.
  */
-public final class StubLagMonitor implements ConsumerLagMonitor {
+public final class StubLagMonitor implements ClientLagMonitor {
 
 	private final String client;
 

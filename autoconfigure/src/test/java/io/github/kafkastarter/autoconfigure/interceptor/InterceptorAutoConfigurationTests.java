@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.kafkastarter.autoconfigure.client.ForClients;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerInterceptor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class InterceptorAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
 				InterceptorAutoConfiguration.class))
 		.withPropertyValues("spring.kafka.bootstrap-servers=main:9092",
 				"kafka.starter.clients.audit.bootstrap-servers=audit:9092");

@@ -10,7 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 import io.github.kafkastarter.autoconfigure.client.ForClients;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -49,7 +49,7 @@ class InterceptorBeansIntegrationTests {
 	void interceptorBeansRunInOrderOnEveryPathOfEveryClient() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, InterceptorAutoConfiguration.class))
+					AutoConfigs.CLIENTS, InterceptorAutoConfiguration.class))
 			.withUserConfiguration(Interceptors.class, Listeners.class)
 			.withPropertyValues(TestBrokers.sharedServersProperty(),
 					"spring.kafka.consumer.auto-offset-reset=earliest", "spring.kafka.consumer.group-id=trail",

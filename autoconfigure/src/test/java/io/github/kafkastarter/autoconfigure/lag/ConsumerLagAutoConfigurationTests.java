@@ -3,12 +3,14 @@ package io.github.kafkastarter.autoconfigure.lag;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.PartitionLag;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.TopicPartition;
@@ -32,7 +34,7 @@ import static org.assertj.core.api.Assertions.entry;
 class ConsumerLagAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
 				ConsumerLagAutoConfiguration.class, ConsumerLagMetricsAutoConfiguration.class))
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9092");
 
@@ -42,12 +44,12 @@ class ConsumerLagAutoConfigurationTests {
 			.withPropertyValues("kafka.starter.clients.analytics.bootstrap-servers=analytics:9092",
 					"kafka.starter.clients.audit.client-id=audit")
 			.run((context) -> {
-				ConsumerLagMonitors monitors = context.getBean(ConsumerLagMonitors.class);
-				assertThat(monitors.all()).extracting(ConsumerLagMonitor::client)
+				LagMonitorRegistry monitors = context.getBean(LagMonitorRegistry.class);
+				assertThat(monitors.all()).extracting(ClientLagMonitor::client)
 					.containsExactly("default", "analytics", "audit");
 				assertThat(monitors.forClient("audit")).isPresent();
 				assertThat(monitors.forClient("nope")).isEmpty();
-				assertThat(context.getBean(ConsumerLagMonitoring.class).isRunning()).isTrue();
+				assertThat(context.getBean(LagRefreshScheduler.class).isRunning()).isTrue();
 				// No group to watch: nothing to fetch, and no admin is created for it.
 				assertThat(monitors.forClient("default").orElseThrow().snapshot().groups()).isEmpty();
 			});
@@ -58,24 +60,24 @@ class ConsumerLagAutoConfigurationTests {
 		this.runner
 			.withPropertyValues("kafka.starter.clients.audit.client-id=audit",
 					"kafka.starter.clients.audit.lag.enabled=false")
-			.run((context) -> assertThat(context.getBean(ConsumerLagMonitors.class).all())
-				.extracting(ConsumerLagMonitor::client)
+			.run((context) -> assertThat(context.getBean(LagMonitorRegistry.class).all())
+				.extracting(ClientLagMonitor::client)
 				.containsExactly("default"));
 	}
 
 	@Test
 	void switchedOffThereAreNoMonitors() {
 		this.runner.withPropertyValues("kafka.starter.lag.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(ConsumerLagMonitors.class)
-				.doesNotHaveBean(ConsumerLagMonitoring.class)
+			.run((context) -> assertThat(context).doesNotHaveBean(LagMonitorRegistry.class)
+				.doesNotHaveBean(LagRefreshScheduler.class)
 				.doesNotHaveBean(ConsumerLagMeters.class));
 	}
 
 	@Test
 	void theApplicationsOwnMonitorsReplaceOurs() {
 		this.runner.withUserConfiguration(OwnMonitors.class).run((context) -> {
-			assertThat(context).hasSingleBean(ConsumerLagMonitors.class).doesNotHaveBean(ConsumerLagMonitoring.class);
-			assertThat(context.getBean(ConsumerLagMonitors.class).all()).extracting(ConsumerLagMonitor::client)
+			assertThat(context).hasSingleBean(LagMonitorRegistry.class).doesNotHaveBean(LagRefreshScheduler.class);
+			assertThat(context.getBean(LagMonitorRegistry.class).all()).extracting(ClientLagMonitor::client)
 				.containsExactly("custom");
 		});
 	}
@@ -137,7 +139,7 @@ class ConsumerLagAutoConfigurationTests {
 
 	@Test
 	void withoutAMeterRegistryThereAreNoMeters() {
-		this.runner.run((context) -> assertThat(context).hasSingleBean(ConsumerLagMonitors.class)
+		this.runner.run((context) -> assertThat(context).hasSingleBean(LagMonitorRegistry.class)
 			.doesNotHaveBean(ConsumerLagMeters.class));
 	}
 
@@ -145,7 +147,7 @@ class ConsumerLagAutoConfigurationTests {
 	void metersFollowTheSnapshotAndGoAwayWithTheirGroup() {
 		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			AdminConsumerLagMonitor monitor = stoppedMonitor(context.getBean(ConsumerLagMonitoring.class));
+			AdminLagMonitor monitor = stoppedMonitor(context.getBean(LagRefreshScheduler.class));
 			monitor.publish(snapshot("default", group("orders", LagStatus.LAGGING, 0, 1)));
 			assertThat(registry.get("kafka.consumer.lag.offsets").tags("client", "default", "group", "orders",
 					"topic", "orders", "partition", "1").gauge().value()).isEqualTo(42.0);
@@ -177,7 +179,7 @@ class ConsumerLagAutoConfigurationTests {
 			.withPropertyValues("kafka.starter.lag.partition-tags=false")
 			.run((context) -> {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
-				AdminConsumerLagMonitor monitor = stoppedMonitor(context.getBean(ConsumerLagMonitoring.class));
+				AdminLagMonitor monitor = stoppedMonitor(context.getBean(LagRefreshScheduler.class));
 				monitor.publish(snapshot("default", group("orders", LagStatus.OK, 0, 1)));
 				assertThat(registry.find("kafka.consumer.lag.offsets").gauges()).isEmpty();
 				assertThat(registry.find("kafka.consumer.lag.seconds").gauges()).isEmpty();
@@ -186,7 +188,7 @@ class ConsumerLagAutoConfigurationTests {
 	}
 
 	// The test publishes snapshots itself: no refresh may come in between.
-	private static AdminConsumerLagMonitor stoppedMonitor(ConsumerLagMonitoring monitoring) {
+	private static AdminLagMonitor stoppedMonitor(LagRefreshScheduler monitoring) {
 		monitoring.stop();
 		return monitoring.monitors().get(0);
 	}
@@ -206,8 +208,8 @@ class ConsumerLagAutoConfigurationTests {
 	static class OwnMonitors {
 
 		@Bean
-		ConsumerLagMonitors consumerLagMonitors() {
-			return new ConsumerLagMonitors(List.of(new ConsumerLagMonitor() {
+		LagMonitorRegistry consumerLagMonitors() {
+			return new LagMonitorRegistry(List.of(new ClientLagMonitor() {
 
 				@Override
 				public String client() {

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import io.github.kafkastarter.autoconfigure.support.TestKafka;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -38,14 +39,14 @@ class ConsumerLagBrokerOutageTests {
 					Map.of(new TopicPartition("outage", 0), 2L, new TopicPartition("outage", 1), 3L));
 			new ApplicationContextRunner()
 				.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-						KafkaClientsAutoConfiguration.class, ConsumerLagAutoConfiguration.class,
+						AutoConfigs.CLIENTS, ConsumerLagAutoConfiguration.class,
 						ConsumerLagMetricsAutoConfiguration.class))
 				.withBean(PrometheusMeterRegistry.class, () -> registry)
 				.withPropertyValues("spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
 						"kafka.starter.lag.groups=outage-external", "kafka.starter.lag.interval=250ms",
 						"kafka.starter.lag.timeout=1s", "kafka.starter.lag.window=3")
 				.run((context) -> {
-					ConsumerLagMonitor monitor = context.getBean(ConsumerLagMonitors.class)
+					ClientLagMonitor monitor = context.getBean(LagMonitorRegistry.class)
 						.forClient("default")
 						.orElseThrow();
 					ConsumerLagIntegrationTests.awaitGroup(monitor, "outage-external",

@@ -6,7 +6,10 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.PartitionLag;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.common.TopicPartition;
@@ -32,7 +35,7 @@ class ConsumerLagIntegrationTests {
 	private static final Duration PATIENCE = Duration.ofSeconds(60);
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
 				ConsumerLagAutoConfiguration.class))
 		.withPropertyValues(TestBrokers.sharedServersProperty(), "spring.kafka.consumer.auto-offset-reset=earliest",
 				"kafka.starter.lag.interval=250ms", "kafka.starter.lag.window=3");
@@ -46,7 +49,7 @@ class ConsumerLagIntegrationTests {
 			this.runner.withUserConfiguration(ExactListeners.class)
 				.withPropertyValues("kafka.starter.lag.groups=lag-exact-external")
 				.run((context) -> {
-					ConsumerLagMonitor monitor = context.getBean(ConsumerLagMonitors.class)
+					ClientLagMonitor monitor = context.getBean(LagMonitorRegistry.class)
 						.forClient("default")
 						.orElseThrow();
 					MessageListenerContainer container = context.getBean(KafkaListenerEndpointRegistry.class)
@@ -98,7 +101,7 @@ class ConsumerLagIntegrationTests {
 			kafka.createTopic("lag-time", 1);
 			TopicPartition partition = new TopicPartition("lag-time", 0);
 			this.runner.withUserConfiguration(TimeListeners.class).run((context) -> {
-				ConsumerLagMonitor monitor = context.getBean(ConsumerLagMonitors.class)
+				ClientLagMonitor monitor = context.getBean(LagMonitorRegistry.class)
 					.forClient("default")
 					.orElseThrow();
 				MessageListenerContainer container = context.getBean(KafkaListenerEndpointRegistry.class)
@@ -143,7 +146,7 @@ class ConsumerLagIntegrationTests {
 				.withPropertyValues("kafka.starter.lag.groups=status-stopped-external",
 						"kafka.starter.lag.lagging-threshold=3")
 				.run((context) -> {
-					ConsumerLagMonitor monitor = context.getBean(ConsumerLagMonitors.class)
+					ClientLagMonitor monitor = context.getBean(LagMonitorRegistry.class)
 						.forClient("default")
 						.orElseThrow();
 					KafkaListenerEndpointRegistry registry = context.getBean(KafkaListenerEndpointRegistry.class);
@@ -173,7 +176,7 @@ class ConsumerLagIntegrationTests {
 		}
 	}
 
-	static GroupLag awaitGroup(ConsumerLagMonitor monitor, String groupId, Predicate<GroupLag> condition) {
+	static GroupLag awaitGroup(ClientLagMonitor monitor, String groupId, Predicate<GroupLag> condition) {
 		AtomicReference<GroupLag> match = new AtomicReference<>();
 		await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50)).until(() -> {
 			Optional<GroupLag> group = monitor.snapshot()
@@ -187,7 +190,7 @@ class ConsumerLagIntegrationTests {
 		return match.get();
 	}
 
-	static PartitionLag awaitPartition(ConsumerLagMonitor monitor, String groupId, Predicate<PartitionLag> condition) {
+	static PartitionLag awaitPartition(ClientLagMonitor monitor, String groupId, Predicate<PartitionLag> condition) {
 		GroupLag group = awaitGroup(monitor, groupId,
 				(candidate) -> candidate.partitions().size() == 1 && condition.test(candidate.partitions().get(0)));
 		return group.partitions().get(0);

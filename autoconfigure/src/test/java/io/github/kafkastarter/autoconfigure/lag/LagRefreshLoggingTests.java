@@ -33,7 +33,7 @@ class LagRefreshLoggingTests {
 		String servers = TestBrokers.shared().getBrokersAsString();
 		AtomicInteger failuresLeft = new AtomicInteger(2);
 		AtomicReference<Admin> admin = new AtomicReference<>();
-		AdminConsumerLagMonitor monitor = new AdminConsumerLagMonitor("logging", new LagProperties(),
+		AdminLagMonitor monitor = new AdminLagMonitor("logging", new LagProperties(),
 				() -> Map.of("lag-logging", new WatchedGroup(Set.of(), Set.of())), () -> {
 					if (failuresLeft.getAndDecrement() > 0) {
 						throw new KafkaException("broker still starting");

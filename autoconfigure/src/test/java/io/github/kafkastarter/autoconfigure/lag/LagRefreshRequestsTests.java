@@ -99,7 +99,7 @@ class LagRefreshRequestsTests {
 		List<String> calls = Collections.synchronizedList(new ArrayList<>());
 		Map<String, Object> connection = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
 		Admin admin = Admin.create(connection);
-		AdminConsumerLagMonitor monitor = new AdminConsumerLagMonitor("default", new LagProperties(), () -> groups,
+		AdminLagMonitor monitor = new AdminLagMonitor("default", new LagProperties(), () -> groups,
 				() -> counting(admin, calls), () -> connection, () -> IsolationLevel.READ_UNCOMMITTED);
 		try {
 			monitor.refresh();
@@ -159,7 +159,7 @@ class LagRefreshRequestsTests {
 		List<String> calls = Collections.synchronizedList(new ArrayList<>());
 		Map<String, Object> connection = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
 		Admin admin = Admin.create(connection);
-		AdminConsumerLagMonitor monitor = new AdminConsumerLagMonitor("default", new LagProperties(), () -> groups,
+		AdminLagMonitor monitor = new AdminLagMonitor("default", new LagProperties(), () -> groups,
 				() -> counting(admin, calls), () -> connection, () -> IsolationLevel.READ_UNCOMMITTED);
 		try {
 			monitor.refresh();

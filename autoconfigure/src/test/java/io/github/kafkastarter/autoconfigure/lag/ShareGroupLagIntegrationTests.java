@@ -5,8 +5,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.share.ShareGroupAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.GroupLag;
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,7 +36,7 @@ class ShareGroupLagIntegrationTests {
 		Records.createTopic(servers, topic, 2);
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, ShareGroupAutoConfiguration.class,
+					AutoConfigs.CLIENTS, AutoConfigs.SHARE,
 					ConsumerLagAutoConfiguration.class))
 			.withUserConfiguration(Worker.class)
 			.withPropertyValues(TestBrokers.sharedServersProperty(), "test.topic=" + topic, "test.group=" + topic,
@@ -44,7 +45,7 @@ class ShareGroupLagIntegrationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				Worker worker = context.getBean(Worker.class);
-				ConsumerLagMonitor monitor = context.getBean(ConsumerLagMonitors.class)
+				ClientLagMonitor monitor = context.getBean(LagMonitorRegistry.class)
 					.forClient("default")
 					.orElseThrow();
 				Records.send(servers, topic, 20, (i) -> "key-" + i);

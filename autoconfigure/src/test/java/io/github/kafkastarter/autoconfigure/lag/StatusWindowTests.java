@@ -1,5 +1,6 @@
 package io.github.kafkastarter.autoconfigure.lag;
 
+import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -12,9 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.ReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
@@ -46,8 +44,10 @@ class ParallelAsyncListenerTests {
 	private static final Duration PATIENCE = Duration.ofSeconds(60);
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-				InterceptorAutoConfiguration.class, ReliabilityAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
+				AutoConfigs.INTERCEPTORS, AutoConfigs.PRODUCER,
+					AutoConfigs.ERROR_HANDLING, AutoConfigs.MEMBERSHIP,
+					AutoConfigs.POISON_PILLS,
 				ParallelListenerAutoConfiguration.class))
 		.withPropertyValues(TestBrokers.sharedServersProperty(), "spring.kafka.consumer.auto-offset-reset=earliest",
 				"kafka.starter.producer.verify-durability=off", "kafka.starter.consumer.retry.backoff.delay=10ms",

@@ -21,9 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.ReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
@@ -32,7 +30,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -102,8 +99,10 @@ class ParallelListenerFuzzTests {
 		Run.current = run;
 		ApplicationContextRunner runner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, InterceptorAutoConfiguration.class,
-					ReliabilityAutoConfiguration.class, ParallelListenerAutoConfiguration.class))
+					AutoConfigs.CLIENTS, AutoConfigs.INTERCEPTORS,
+					AutoConfigs.PRODUCER, AutoConfigs.ERROR_HANDLING,
+						AutoConfigs.MEMBERSHIP, AutoConfigs.POISON_PILLS,
+						ParallelListenerAutoConfiguration.class))
 			.withUserConfiguration(run.async ? AsyncHandler.class : SyncHandler.class)
 			.withPropertyValues(TestBrokers.sharedServersProperty(), "test.topic=" + run.topic,
 					"spring.kafka.consumer.group-id=" + run.topic, "spring.kafka.consumer.auto-offset-reset=earliest",

@@ -13,10 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.dedup.DeduplicationAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.ReliabilityAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
@@ -26,7 +23,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -61,9 +57,11 @@ class ParallelListenerGuaranteeTests {
 	private static final Duration PATIENCE = Duration.ofSeconds(60);
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-				InterceptorAutoConfiguration.class, ReliabilityAutoConfiguration.class,
-				DeduplicationAutoConfiguration.class, ParallelListenerAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
+				AutoConfigs.INTERCEPTORS, AutoConfigs.PRODUCER,
+					AutoConfigs.ERROR_HANDLING, AutoConfigs.MEMBERSHIP,
+					AutoConfigs.POISON_PILLS,
+				AutoConfigs.DEDUPLICATION, ParallelListenerAutoConfiguration.class))
 		.withPropertyValues(TestBrokers.sharedServersProperty(), "spring.kafka.consumer.auto-offset-reset=earliest",
 				"kafka.starter.producer.verify-durability=off", "kafka.starter.consumer.retry.backoff.delay=20ms",
 				"kafka.starter.consumer.retry.backoff.max-delay=50ms");
@@ -282,7 +280,8 @@ class ParallelListenerGuaranteeTests {
 		// Odd values are filtered out, the last record among them.
 		Records.send(SERVERS, topic, 22, (i) -> "key-" + (i % 3));
 		this.runner.withUserConfiguration(PlainListener.class)
-			.withBean(RecordInterceptor.class, () -> (record, consumer) -> (Integer.parseInt((String) record.value()) % 2 == 1) ? null : record)
+			.withBean(RecordInterceptor.class, () -> (record,
+				consumer) -> (Integer.parseInt((String) record.value()) % 2 == 1) ? null : record)
 			.withPropertyValues("test.topic=" + topic, "spring.kafka.consumer.group-id=" + topic,
 					"kafka.starter.parallel.listeners.plain.concurrency=2")
 			.run((context) -> {

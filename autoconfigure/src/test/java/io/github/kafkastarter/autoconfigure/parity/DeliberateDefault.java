@@ -38,7 +38,7 @@ enum DeliberateDefault {
 				}
 			}
 			if (difference.is("container.batchInterceptor") && "null".equals(difference.boot())
-					&& instanceOf(STARTER + "reliability.PoisonPillBatchInterceptor").equals(difference.starter())) {
+					&& instanceOf(STARTER + "poisonpill.PoisonPillBatchInterceptor").equals(difference.starter())) {
 				return difference.withStarter(difference.boot());
 			}
 			return difference;
@@ -115,7 +115,7 @@ enum DeliberateDefault {
 		@Override
 		Difference undo(Difference difference, Map<String, String> boot) {
 			if (difference.is("consumerFactory.config[interceptor.classes]")) {
-				return difference.withoutStarterElements(STARTER + "metrics.EndToEndLatencyInterceptor");
+				return difference.withoutStarterElements(STARTER + "latency.EndToEndLatencyInterceptor");
 			}
 			if (difference.is("consumerFactory.config[kafka.starter.e2e-latency-meters]")
 					&& difference.boot() == null) {
@@ -137,9 +137,9 @@ enum DeliberateDefault {
 			if (difference.is("producerFactory.listeners", "consumerFactory.listeners")
 					&& difference.starter() != null) {
 				return difference.withStarter(difference.starter()
-					.replace(instanceOf(STARTER + "metrics.ClientMetricsCustomizer$ClientProducerMetrics"),
+					.replace(instanceOf(STARTER + "clientmetrics.ClientMetricsCustomizer$ClientProducerMetrics"),
 							instanceOf("org.springframework.kafka.core.MicrometerProducerListener"))
-					.replace(instanceOf(STARTER + "metrics.ClientMetricsCustomizer$ClientConsumerMetrics"),
+					.replace(instanceOf(STARTER + "clientmetrics.ClientMetricsCustomizer$ClientConsumerMetrics"),
 							instanceOf("org.springframework.kafka.core.MicrometerConsumerListener")));
 			}
 			return difference;

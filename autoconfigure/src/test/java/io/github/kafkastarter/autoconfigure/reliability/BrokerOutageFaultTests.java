@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import io.github.kafkastarter.autoconfigure.support.TestKafka;
@@ -60,7 +60,9 @@ class BrokerOutageFaultTests {
 		KafkaTopics.create(servers, TOPIC, 4, 1, Map.of());
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, ReliabilityAutoConfiguration.class))
+					AutoConfigs.CLIENTS, AutoConfigs.PRODUCER,
+						AutoConfigs.ERROR_HANDLING, AutoConfigs.MEMBERSHIP,
+						AutoConfigs.POISON_PILLS))
 			.withPropertyValues("spring.kafka.bootstrap-servers=" + servers,
 					"kafka.starter.producer.verify-durability=off",
 					// A client that gives up quickly, to show what a failed send looks like.

@@ -8,8 +8,8 @@ import java.util.function.Supplier;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -34,8 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConsumerDefaultsTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-				ReliabilityAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
+				AutoConfigs.PRODUCER, AutoConfigs.ERROR_HANDLING,
+					AutoConfigs.MEMBERSHIP, AutoConfigs.POISON_PILLS))
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9092",
 				"kafka.starter.producer.verify-durability=off");
 
@@ -59,7 +60,8 @@ class ConsumerDefaultsTests {
 				"spring.kafka.consumer.properties.value.deserializer=" + IntegerDeserializer.class.getName())
 			.run((context) -> assertThat(configs(context.getBean("kafkaConsumerFactory")))
 				.containsEntry(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class)
-				.containsEntry(ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, IntegerDeserializer.class.getName()));
+				.containsEntry(ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS,
+					IntegerDeserializer.class.getName()));
 	}
 
 	@Test

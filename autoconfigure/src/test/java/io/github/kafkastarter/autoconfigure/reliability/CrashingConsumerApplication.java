@@ -3,22 +3,16 @@ package io.github.kafkastarter.autoconfigure.reliability;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-
 import javax.sql.DataSource;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.dedup.Deduplicated;
-import io.github.kafkastarter.autoconfigure.dedup.DeduplicationAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.ImportAutoConfigs;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
-import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -33,9 +27,15 @@ import org.springframework.kafka.listener.RecordInterceptor;
  * test runs it in a JVM of its own and kills that JVM mid-batch.
  */
 @SpringBootConfiguration
-@ImportAutoConfiguration({ KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-		ReliabilityAutoConfiguration.class, DeduplicationAutoConfiguration.class,
-		DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class })
+@ImportAutoConfigs({ "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
+		"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
+		"org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
+		"client.KafkaClientsAutoConfiguration",
+		"producer.ProducerReliabilityAutoConfiguration",
+		"errorhandling.ListenerErrorHandlingAutoConfiguration",
+		"membership.GroupMembershipAutoConfiguration",
+		"poisonpill.PoisonPillAutoConfiguration",
+		"dedup.DeduplicationAutoConfiguration" })
 public class CrashingConsumerApplication {
 
 	static final String TOPIC = "crash";

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.StartupFailures;
 import io.github.kafkastarter.autoconfigure.support.TestClusters;
@@ -125,7 +125,9 @@ class LeaderFailoverFaultTests {
 	private static ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, ReliabilityAutoConfiguration.class))
+					AutoConfigs.CLIENTS, AutoConfigs.PRODUCER,
+						AutoConfigs.ERROR_HANDLING, AutoConfigs.MEMBERSHIP,
+						AutoConfigs.POISON_PILLS))
 			.withPropertyValues("spring.kafka.bootstrap-servers=" + cluster.getBrokersAsString());
 	}
 

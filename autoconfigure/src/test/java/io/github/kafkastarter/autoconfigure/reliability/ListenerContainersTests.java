@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.consumer.ConsumerReliabilityProperties;
+import io.github.kafkastarter.autoconfigure.consumer.ListenerReliabilitySettings;
 import io.github.kafkastarter.autoconfigure.dedup.Deduplicated;
 import io.github.kafkastarter.autoconfigure.dedup.Deduplication;
-import io.github.kafkastarter.autoconfigure.dedup.DeduplicationAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.errorhandling.ListenerErrorHandlers;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -21,8 +23,8 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.CommonLoggingErrorHandler;
-import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
 
@@ -36,8 +38,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ListenerContainersTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
-				ReliabilityAutoConfiguration.class, DeduplicationAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
+				AutoConfigs.PRODUCER, AutoConfigs.ERROR_HANDLING,
+					AutoConfigs.MEMBERSHIP, AutoConfigs.POISON_PILLS,
+					AutoConfigs.DEDUPLICATION))
 		.withUserConfiguration(Listeners.class)
 		.withPropertyValues("spring.kafka.bootstrap-servers=localhost:9092",
 				"kafka.starter.producer.verify-durability=off", "kafka.starter.clients.audit.client-id=audit");

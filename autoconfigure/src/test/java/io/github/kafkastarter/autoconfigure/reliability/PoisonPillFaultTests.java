@@ -11,8 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.dedup.DeduplicationAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -54,8 +53,10 @@ class PoisonPillFaultTests {
 		Map<String, byte[]> garbage = produce(servers);
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, ReliabilityAutoConfiguration.class,
-					DeduplicationAutoConfiguration.class))
+					AutoConfigs.CLIENTS, AutoConfigs.PRODUCER,
+						AutoConfigs.ERROR_HANDLING, AutoConfigs.MEMBERSHIP,
+						AutoConfigs.POISON_PILLS,
+					AutoConfigs.DEDUPLICATION))
 			.withUserConfiguration(Listeners.class)
 			.withPropertyValues(TestBrokers.sharedServersProperty(),
 					"spring.kafka.consumer.auto-offset-reset=earliest",

@@ -8,7 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.Records;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.apache.kafka.clients.admin.Admin;
@@ -42,7 +42,7 @@ class ShareGroupIntegrationTests {
 		Records.createTopic(SERVERS, topic, 1);
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class,
-					KafkaClientsAutoConfiguration.class, ShareGroupAutoConfiguration.class))
+					AutoConfigs.CLIENTS, ShareGroupAutoConfiguration.class))
 			.withUserConfiguration(Workers.class)
 			.withPropertyValues(TestBrokers.sharedServersProperty(), "test.topic=" + topic,
 					"test.group=" + topic, "kafka.starter.share.start-from=earliest")

@@ -3,19 +3,10 @@ package io.github.kafkastarter.autoconfigure.support;
 import java.time.Duration;
 
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
-
-import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.dedup.DeduplicationAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.devbroker.DevBrokerAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.diagnostics.DiagnosticsAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.interceptor.InterceptorAutoConfiguration;
-import io.github.kafkastarter.autoconfigure.reliability.ReliabilityAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -68,9 +59,16 @@ public final class StartupFailures {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ DiagnosticsAutoConfiguration.class, DevBrokerAutoConfiguration.class,
-			KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class, InterceptorAutoConfiguration.class,
-			ReliabilityAutoConfiguration.class, DeduplicationAutoConfiguration.class })
+	@ImportAutoConfigs({ "diagnostics.DiagnosticsAutoConfiguration",
+			"devbroker.DevBrokerAutoConfiguration",
+			"org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
+			"client.KafkaClientsAutoConfiguration",
+			"interceptor.InterceptorAutoConfiguration",
+			"producer.ProducerReliabilityAutoConfiguration",
+			"errorhandling.ListenerErrorHandlingAutoConfiguration",
+			"membership.GroupMembershipAutoConfiguration",
+			"poisonpill.PoisonPillAutoConfiguration",
+			"dedup.DeduplicationAutoConfiguration" })
 	static class App {
 
 	}

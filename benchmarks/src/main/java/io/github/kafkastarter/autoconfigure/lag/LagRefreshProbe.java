@@ -26,7 +26,7 @@ public final class LagRefreshProbe implements AutoCloseable {
 
 	private final AtomicInteger calls = new AtomicInteger();
 
-	private final AdminConsumerLagMonitor monitor;
+	private final AdminLagMonitor monitor;
 
 	private final Admin admin;
 
@@ -46,7 +46,7 @@ public final class LagRefreshProbe implements AutoCloseable {
 				AdminClientConfig.CLIENT_ID_CONFIG, "lag-refresh-benchmark");
 		this.admin = Admin.create(connection);
 		Admin counting = countingAdmin(this.admin);
-		this.monitor = new AdminConsumerLagMonitor("default", settings, () -> groups, () -> counting,
+		this.monitor = new AdminLagMonitor("default", settings, () -> groups, () -> counting,
 				() -> Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
 						AdminClientConfig.CLIENT_ID_CONFIG, "lag-refresh-benchmark-tail"),
 				() -> IsolationLevel.READ_UNCOMMITTED, this::reader);

@@ -1,0 +1,54 @@
+package io.github.kafkastarter.autoconfigure.clientmetrics;
+
+import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Fallback;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * Micrometer on every client, the default one and every named one: Kafka's own client
+ * metrics tagged {@code client}, and observation switched on with one property. Each is a
+ * {@link KafkaClientCustomizer}, replaceable by declaring a bean of the same name.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration" })
+@ConditionalOnClass(KafkaTemplate.class)
+@EnableConfigurationProperties({ ClientMetricsProperties.class, ObservationProperties.class })
+final class ClientMetricsAutoConfiguration {
+
+	// The starter's customizers are fallbacks: a KafkaClientCustomizer of the
+	// application is the one a lookup by type finds; all of them are applied.
+	@Bean
+	@Fallback
+	@ConditionalOnMissingBean(name = "kafkaStarterObservationCustomizer")
+	KafkaClientCustomizer kafkaStarterObservationCustomizer() {
+		return new ObservationCustomizer();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ MeterRegistry.class, KafkaClientMetrics.class })
+	@ConditionalOnBean(MeterRegistry.class)
+	static class MeterRegistryConfiguration {
+
+		@Bean
+		@Fallback
+		@ConditionalOnBooleanProperty(name = "kafka.starter.client-metrics.enabled", matchIfMissing = true)
+		@ConditionalOnMissingBean(name = "kafkaStarterClientMetricsCustomizer")
+		KafkaClientCustomizer kafkaStarterClientMetricsCustomizer(MeterRegistry registry) {
+			return new ClientMetricsCustomizer(registry);
+		}
+
+	}
+
+}

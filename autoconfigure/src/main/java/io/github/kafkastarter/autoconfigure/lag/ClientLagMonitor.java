@@ -1,0 +1,23 @@
+package io.github.kafkastarter.autoconfigure.lag;
+
+/**
+ * One client's lag monitor: watches the consumer lag of that client's groups in the
+ * background (all clients' monitors are in the {@link LagMonitorRegistry}). Other features
+ * (health, the actuator endpoint, metrics) read its snapshot, which never waits for the
+ * broker.
+ */
+public interface ClientLagMonitor {
+
+	/**
+	 * The client whose groups this monitor watches.
+	 * @return the client name
+	 */
+	String client();
+
+	/**
+	 * The latest snapshot; returns at once, whatever the broker's state.
+	 * @return the snapshot, {@link LagSnapshot#empty(String) empty} before the first refresh
+	 */
+	LagSnapshot snapshot();
+
+}
