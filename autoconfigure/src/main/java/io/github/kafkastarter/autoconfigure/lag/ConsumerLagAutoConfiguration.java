@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.github.kafkastarter.autoconfigure.client.AfterStartup;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientNames;
@@ -13,6 +14,7 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.IsolationLevel;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -44,8 +46,8 @@ public final class ConsumerLagAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(ConsumerLagMonitors.class)
 	ConsumerLagMonitoring kafkaStarterConsumerLagMonitoring(KafkaClients clients, KafkaClientContainers containers,
-			Environment environment,
-			@Qualifier(KafkaClientsAutoConfiguration.TASK_SCHEDULER) TaskScheduler scheduler) {
+			Environment environment, @Qualifier(KafkaClientsAutoConfiguration.TASK_SCHEDULER) TaskScheduler scheduler,
+			ListableBeanFactory beanFactory) {
 		Binder binder = Binder.get(environment);
 		List<AdminConsumerLagMonitor> monitors = new ArrayList<>();
 		for (KafkaClient client : clients) {
@@ -56,7 +58,7 @@ public final class ConsumerLagAutoConfiguration {
 						() -> readerConfigs(client), () -> isolationLevel(client)));
 			}
 		}
-		return new ConsumerLagMonitoring(monitors, scheduler);
+		return new ConsumerLagMonitoring(monitors, scheduler, new AfterStartup(beanFactory));
 	}
 
 	@Bean

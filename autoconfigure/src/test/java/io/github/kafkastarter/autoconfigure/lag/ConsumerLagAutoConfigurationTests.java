@@ -2,6 +2,7 @@ package io.github.kafkastarter.autoconfigure.lag;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,15 +10,22 @@ import java.util.Set;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
+import io.github.kafkastarter.autoconfigure.support.RecordingTaskScheduler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -242,6 +250,50 @@ class ConsumerLagAutoConfigurationTests {
 				autoStartup = "false")
 		void patterned(String value) {
 		}
+
+	}
+
+	@Test
+	void anApplicationSchedulesTheRefreshesOnceStartedNotDuringStartUp() {
+		List<String> handedBeforeReady = new ArrayList<>();
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Monitored.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.kafka.bootstrap-servers=localhost:9092", "spring.main.banner-mode=off")
+			// Runners run once the context is refreshed, before ApplicationReadyEvent.
+			.initializers((app) -> app.getBeanFactory()
+				.registerSingleton("handedBeforeReady",
+						(ApplicationRunner) (args) -> handedBeforeReady.addAll(scheduler(app).handed())))
+			.run()) {
+			assertThat(context.getBean(ConsumerLagMonitoring.class).isRunning()).isTrue();
+			assertThat(handedBeforeReady).as("handed to the scheduler while starting").isEmpty();
+			assertThat(scheduler(context).handed()).containsExactly("fixed-delay");
+		}
+	}
+
+	@Test
+	void aContextWithoutSpringApplicationSchedulesTheRefreshesWhenStarted() {
+		this.runner.withUserConfiguration(Scheduler.class)
+			.run((context) -> assertThat(scheduler(context).handed()).containsExactly("fixed-delay"));
+	}
+
+	private static RecordingTaskScheduler scheduler(BeanFactory context) {
+		return context.getBean(KafkaClientsAutoConfiguration.TASK_SCHEDULER, RecordingTaskScheduler.class);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Scheduler {
+
+		@Bean(KafkaClientsAutoConfiguration.TASK_SCHEDULER)
+		RecordingTaskScheduler kafkaStarterTaskScheduler() {
+			return new RecordingTaskScheduler();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
+			ConsumerLagAutoConfiguration.class })
+	static class Monitored extends Scheduler {
 
 	}
 
