@@ -1,13 +1,19 @@
 package io.github.kafkastarter.autoconfigure.health;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration;
 import io.github.kafkastarter.autoconfigure.lag.ConsumerLagMonitors;
+import io.github.kafkastarter.autoconfigure.support.RecordingTaskScheduler;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
@@ -31,8 +37,10 @@ import org.springframework.boot.health.contributor.HealthContributors;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -277,6 +285,54 @@ class KafkaHealthAutoConfigurationTests {
 		ListenerContainerStates myListenerContainerStates() {
 			return STATES;
 		}
+
+	}
+
+	@Test
+	void anApplicationSchedulesTheBrokerChecksOnceStartedNotDuringStartUp() {
+		List<String> handedBeforeReady = new ArrayList<>();
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Checked.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.kafka.bootstrap-servers=localhost:9", "kafka.starter.clients.audit.client-id=audit",
+					"spring.main.banner-mode=off")
+			// Runners run once the context is refreshed, before ApplicationReadyEvent.
+			.initializers((app) -> app.getBeanFactory()
+				.registerSingleton("handedBeforeReady",
+						(ApplicationRunner) (args) -> handedBeforeReady.addAll(scheduler(app).handed())))
+			.run()) {
+			assertThat(handedBeforeReady).as("handed to the scheduler while starting").isEmpty();
+			// One check per client.
+			assertThat(scheduler(context).handed()).containsExactly("fixed-delay", "fixed-delay");
+		}
+	}
+
+	@Test
+	void aContextWithoutSpringApplicationSchedulesTheBrokerChecksWhenStarted() {
+		this.runner.withUserConfiguration(Scheduler.class)
+			.run((context) -> assertThat(scheduler(context).handed()).containsExactly("fixed-delay", "fixed-delay"));
+	}
+
+	private static RecordingTaskScheduler scheduler(BeanFactory context) {
+		return context.getBean(KafkaClientsAutoConfiguration.TASK_SCHEDULER, RecordingTaskScheduler.class);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Scheduler {
+
+		@Bean(KafkaClientsAutoConfiguration.TASK_SCHEDULER)
+		RecordingTaskScheduler kafkaStarterTaskScheduler() {
+			return new RecordingTaskScheduler();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ KafkaAutoConfiguration.class, KafkaClientsAutoConfiguration.class,
+			KafkaHealthAutoConfiguration.class, ApplicationAvailabilityAutoConfiguration.class,
+			EndpointAutoConfiguration.class, HealthContributorAutoConfiguration.class,
+			HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class,
+			AvailabilityHealthContributorAutoConfiguration.class, AvailabilityProbesAutoConfiguration.class })
+	static class Checked extends Scheduler {
 
 	}
 
