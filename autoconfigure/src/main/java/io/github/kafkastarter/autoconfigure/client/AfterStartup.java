@@ -3,7 +3,7 @@ package io.github.kafkastarter.autoconfigure.client;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 
@@ -31,10 +31,11 @@ public final class AfterStartup {
 	 * Create an instance.
 	 * @param beanFactory the context's bean factory
 	 */
-	public AfterStartup(BeanFactory beanFactory) {
-		// SpringApplication registers the arguments it runs with, and only it publishes
-		// ApplicationReadyEvent.
-		this.awaitReady = beanFactory.getBeanProvider(ApplicationArguments.class).getIfAvailable() != null;
+	public AfterStartup(ListableBeanFactory beanFactory) {
+		// SpringApplication registers the arguments it runs with in the context it runs,
+		// and only it publishes ApplicationReadyEvent there: a child context it did not
+		// run, whose parent holds the arguments, gets no such event.
+		this.awaitReady = beanFactory.getBeanNamesForType(ApplicationArguments.class, false, false).length > 0;
 	}
 
 	/**
