@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import io.github.kafkastarter.autoconfigure.client.Acks;
+import io.github.kafkastarter.autoconfigure.client.AfterStartup;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
@@ -89,7 +90,8 @@ final class KafkaHealthAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		BrokerHealthMonitor kafkaBrokerHealthMonitor(KafkaClients clients,
-				@Qualifier(KafkaClients.TASK_SCHEDULER) TaskScheduler scheduler) {
+				@Qualifier(KafkaClients.TASK_SCHEDULER) TaskScheduler scheduler,
+				ListableBeanFactory beanFactory) {
 			List<BrokerCheck> checks = new ArrayList<>();
 			for (KafkaClient client : clients) {
 				KafkaHealthProperties.Broker settings = client.settings("health.broker",
@@ -99,7 +101,7 @@ final class KafkaHealthAutoConfiguration {
 				checks.add(new BrokerCheck(client.name(), settings, client::sharedAdmin,
 						() -> KafkaSecrets.values(client.adminConfig()), () -> acksAll(client), Clock.systemUTC()));
 			}
-			return new BrokerHealthMonitor(checks, scheduler);
+			return new BrokerHealthMonitor(checks, scheduler, new AfterStartup(beanFactory));
 		}
 
 		// The contributors are fallbacks: Boot's health registry is the HealthContributors

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.github.kafkastarter.autoconfigure.client.AfterStartup;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientNames;
@@ -12,6 +13,7 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.IsolationLevel;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -43,8 +45,8 @@ final class ConsumerLagAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(LagMonitorRegistry.class)
 	LagRefreshScheduler kafkaStarterConsumerLagMonitoring(KafkaClients clients, KafkaClientContainers containers,
-			Environment environment,
-			@Qualifier(KafkaClients.TASK_SCHEDULER) TaskScheduler scheduler) {
+			Environment environment, @Qualifier(KafkaClients.TASK_SCHEDULER) TaskScheduler scheduler,
+			ListableBeanFactory beanFactory) {
 		Binder binder = Binder.get(environment);
 		List<AdminLagMonitor> monitors = new ArrayList<>();
 		for (KafkaClient client : clients) {
@@ -55,7 +57,7 @@ final class ConsumerLagAutoConfiguration {
 						() -> readerConfigs(client), () -> isolationLevel(client)));
 			}
 		}
-		return new LagRefreshScheduler(monitors, scheduler);
+		return new LagRefreshScheduler(monitors, scheduler, new AfterStartup(beanFactory));
 	}
 
 	@Bean

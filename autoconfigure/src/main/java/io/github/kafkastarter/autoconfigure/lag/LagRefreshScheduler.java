@@ -5,16 +5,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 
+import io.github.kafkastarter.autoconfigure.client.AfterStartup;
+
+import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
- * Schedules the refreshes of every client's {@link AdminLagMonitor} on the starter's
- * scheduler, each at its own interval with a fixed delay (refreshes of one client never
- * overlap), started after the listener containers and stopped before them.
+ * Runs every client's {@link AdminLagMonitor} on the starter's scheduler, each at
+ * its own interval with a fixed delay (refreshes of one client never overlap), started
+ * after the listener containers and stopped before them. The first refreshes, which create
+ * the clients' admins and wait on the clusters, run once the application has started (see
+ * {@link AfterStartup}).
  */
-final class LagRefreshScheduler implements SmartLifecycle {
+final class LagRefreshScheduler implements SmartLifecycle, ApplicationListener<ApplicationStartedEvent> {
 
 	// After the listener containers start (so their groups are known); before they stop.
 	static final int PHASE = AbstractMessageListenerContainer.DEFAULT_PHASE + 50;
@@ -23,13 +29,17 @@ final class LagRefreshScheduler implements SmartLifecycle {
 
 	private final TaskScheduler scheduler;
 
+	private final AfterStartup afterStartup;
+
 	private final List<ScheduledFuture<?>> refreshes = new ArrayList<>();
 
 	private boolean running;
 
-	LagRefreshScheduler(List<AdminLagMonitor> monitors, TaskScheduler scheduler) {
+	LagRefreshScheduler(List<AdminLagMonitor> monitors, TaskScheduler scheduler,
+			AfterStartup afterStartup) {
 		this.monitors = List.copyOf(monitors);
 		this.scheduler = scheduler;
+		this.afterStartup = afterStartup;
 	}
 
 	List<AdminLagMonitor> monitors() {
@@ -41,17 +51,30 @@ final class LagRefreshScheduler implements SmartLifecycle {
 		if (this.running) {
 			return;
 		}
+		this.monitors.forEach(AdminLagMonitor::open);
+		this.running = true;
+		this.afterStartup.run(this::scheduleRefreshes);
+	}
+
+	private synchronized void scheduleRefreshes() {
+		if (!this.running || !this.refreshes.isEmpty()) {
+			return;
+		}
 		for (AdminLagMonitor monitor : this.monitors) {
-			monitor.open();
 			this.refreshes.add(this.scheduler.scheduleWithFixedDelay(monitor::refresh,
 					Duration.ofMillis(Math.max(1, monitor.settings().getInterval().toMillis()))));
 		}
-		this.running = true;
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationStartedEvent event) {
+		this.afterStartup.ready();
 	}
 
 	@Override
 	public synchronized void stop() {
 		this.running = false;
+		this.afterStartup.cancel();
 		// The interrupt ends a refresh waiting on the cluster; closing ends a read.
 		this.refreshes.forEach((refresh) -> refresh.cancel(true));
 		this.refreshes.clear();

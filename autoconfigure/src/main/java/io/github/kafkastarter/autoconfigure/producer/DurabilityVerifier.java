@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.github.kafkastarter.autoconfigure.client.Acks;
+import io.github.kafkastarter.autoconfigure.client.AfterStartup;
 import io.github.kafkastarter.autoconfigure.client.ClientScopedBeans;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientNames;
@@ -38,6 +39,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.Environment;
 import org.springframework.scheduling.TaskScheduler;
@@ -54,12 +57,13 @@ import org.springframework.util.StringUtils;
  * the broker's defaults for new topics.
  * <p>
  * In {@code warn} mode the check runs in the background (one task on the starter's
- * scheduler for all clients, in turn) and never delays start-up; in
+ * scheduler for all clients, in turn) once the application has started (see
+ * {@link AfterStartup}), and never delays start-up; in
  * {@code fail} mode it runs before the listeners start, bounded by
  * {@code kafka.starter.producer.verify-timeout}; in {@code off} mode the cluster is not
  * contacted.
  */
-final class DurabilityVerifier implements SmartLifecycle {
+final class DurabilityVerifier implements SmartLifecycle, ApplicationListener<ApplicationStartedEvent> {
 
 	private static final Logger logger = LoggerFactory.getLogger(DurabilityVerifier.class);
 
@@ -75,6 +79,8 @@ final class DurabilityVerifier implements SmartLifecycle {
 
 	private final TaskScheduler scheduler;
 
+	private final AfterStartup afterStartup;
+
 	private volatile boolean running;
 
 	DurabilityVerifier(KafkaClients clients, ListableBeanFactory beanFactory, Environment environment,
@@ -83,6 +89,7 @@ final class DurabilityVerifier implements SmartLifecycle {
 		this.beanFactory = beanFactory;
 		this.environment = environment;
 		this.scheduler = scheduler;
+		this.afterStartup = new AfterStartup(beanFactory);
 	}
 
 	@Override
@@ -109,8 +116,13 @@ final class DurabilityVerifier implements SmartLifecycle {
 		}
 		if (!warnings.isEmpty()) {
 			// One task: it waits on the clusters, and must not hold more than one thread.
-			this.scheduler.schedule(() -> warnings.forEach(Runnable::run), Instant.now());
+			this.afterStartup.run(() -> this.scheduler.schedule(() -> warnings.forEach(Runnable::run), Instant.now()));
 		}
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationStartedEvent event) {
+		this.afterStartup.ready();
 	}
 
 	private static @Nullable String acks(KafkaClient client) {
@@ -328,6 +340,7 @@ final class DurabilityVerifier implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
+		this.afterStartup.cancel();
 	}
 
 	@Override

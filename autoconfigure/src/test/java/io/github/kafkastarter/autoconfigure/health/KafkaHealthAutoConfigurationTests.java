@@ -1,13 +1,21 @@
 package io.github.kafkastarter.autoconfigure.health;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
 import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
+import io.github.kafkastarter.autoconfigure.client.KafkaClients;
+import io.github.kafkastarter.autoconfigure.support.ImportAutoConfigs;
+import io.github.kafkastarter.autoconfigure.support.RecordingTaskScheduler;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
@@ -31,8 +39,10 @@ import org.springframework.boot.health.contributor.HealthContributors;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -277,6 +287,63 @@ class KafkaHealthAutoConfigurationTests {
 		ListenerContainerStates myListenerContainerStates() {
 			return STATES;
 		}
+
+	}
+
+	@Test
+	void anApplicationSchedulesTheBrokerChecksOnceStartedNotDuringStartUp() {
+		List<String> handedWhileStarting = new ArrayList<>();
+		List<String> handedWhenRunnersRun = new ArrayList<>();
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Checked.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.kafka.bootstrap-servers=localhost:9", "kafka.starter.clients.audit.client-id=audit",
+					"spring.main.banner-mode=off")
+			// The end of the context's refresh, then ApplicationStartedEvent, then the runners:
+			// nothing during start-up, everything before a runner (which may never return).
+			.listeners((org.springframework.context.ApplicationListener<org.springframework.context.event.ContextRefreshedEvent>) (
+					event) -> handedWhileStarting.addAll(scheduler(event.getApplicationContext()).handed()))
+			.initializers((app) -> app.getBeanFactory()
+				.registerSingleton("handedWhenRunnersRun",
+						(ApplicationRunner) (args) -> handedWhenRunnersRun.addAll(scheduler(app).handed())))
+			.run()) {
+			assertThat(handedWhileStarting).as("handed to the scheduler while starting").isEmpty();
+			assertThat(handedWhenRunnersRun).as("handed to the scheduler before the runners").containsExactly("fixed-delay", "fixed-delay");
+			// One check per client.
+			assertThat(scheduler(context).handed()).containsExactly("fixed-delay", "fixed-delay");
+		}
+	}
+
+	@Test
+	void aContextWithoutSpringApplicationSchedulesTheBrokerChecksWhenStarted() {
+		this.runner.withUserConfiguration(Scheduler.class)
+			.run((context) -> assertThat(scheduler(context).handed()).containsExactly("fixed-delay", "fixed-delay"));
+	}
+
+	private static RecordingTaskScheduler scheduler(BeanFactory context) {
+		return context.getBean(KafkaClients.TASK_SCHEDULER, RecordingTaskScheduler.class);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Scheduler {
+
+		@Bean(KafkaClients.TASK_SCHEDULER)
+		RecordingTaskScheduler kafkaStarterTaskScheduler() {
+			return new RecordingTaskScheduler();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfigs({ "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration", "client.KafkaClientsAutoConfiguration",
+			"org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration",
+			"org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration",
+			"org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration",
+			"org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration",
+			"org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration",
+			"org.springframework.boot.health.autoconfigure.application.AvailabilityHealthContributorAutoConfiguration",
+			"org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration",
+			"health.KafkaHealthAutoConfiguration" })
+	static class Checked extends Scheduler {
 
 	}
 

@@ -2,6 +2,7 @@ package io.github.kafkastarter.autoconfigure.lag;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -11,15 +12,23 @@ import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.GroupLag;
 import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.LagStatus;
 import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.PartitionLag;
 import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
+import io.github.kafkastarter.autoconfigure.support.ImportAutoConfigs;
+import io.github.kafkastarter.autoconfigure.support.RecordingTaskScheduler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -244,6 +253,55 @@ class ConsumerLagAutoConfigurationTests {
 				autoStartup = "false")
 		void patterned(String value) {
 		}
+
+	}
+
+	@Test
+	void anApplicationSchedulesTheRefreshesOnceStartedNotDuringStartUp() {
+		List<String> handedWhileStarting = new ArrayList<>();
+		List<String> handedWhenRunnersRun = new ArrayList<>();
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Monitored.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.kafka.bootstrap-servers=localhost:9092", "spring.main.banner-mode=off")
+			// The end of the context's refresh, then ApplicationStartedEvent, then the runners:
+			// nothing during start-up, everything before a runner (which may never return).
+			.listeners((org.springframework.context.ApplicationListener<org.springframework.context.event.ContextRefreshedEvent>) (
+					event) -> handedWhileStarting.addAll(scheduler(event.getApplicationContext()).handed()))
+			.initializers((app) -> app.getBeanFactory()
+				.registerSingleton("handedWhenRunnersRun",
+						(ApplicationRunner) (args) -> handedWhenRunnersRun.addAll(scheduler(app).handed())))
+			.run()) {
+			assertThat(context.getBean(LagRefreshScheduler.class).isRunning()).isTrue();
+			assertThat(handedWhileStarting).as("handed to the scheduler while starting").isEmpty();
+			assertThat(handedWhenRunnersRun).as("handed to the scheduler before the runners").containsExactly("fixed-delay");
+			assertThat(scheduler(context).handed()).containsExactly("fixed-delay");
+		}
+	}
+
+	@Test
+	void aContextWithoutSpringApplicationSchedulesTheRefreshesWhenStarted() {
+		this.runner.withUserConfiguration(Scheduler.class)
+			.run((context) -> assertThat(scheduler(context).handed()).containsExactly("fixed-delay"));
+	}
+
+	private static RecordingTaskScheduler scheduler(BeanFactory context) {
+		return context.getBean(KafkaClients.TASK_SCHEDULER, RecordingTaskScheduler.class);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Scheduler {
+
+		@Bean(KafkaClients.TASK_SCHEDULER)
+		RecordingTaskScheduler kafkaStarterTaskScheduler() {
+			return new RecordingTaskScheduler();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfigs({ "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration", "client.KafkaClientsAutoConfiguration",
+			"lag.ConsumerLagAutoConfiguration" })
+	static class Monitored extends Scheduler {
 
 	}
 
