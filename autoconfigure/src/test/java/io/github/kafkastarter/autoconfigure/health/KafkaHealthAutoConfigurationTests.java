@@ -1,21 +1,15 @@
 package io.github.kafkastarter.autoconfigure.health;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
 import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
-import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.support.ImportAutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.RecordingTaskScheduler;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.boot.ApplicationRunner;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
@@ -39,7 +33,6 @@ import org.springframework.boot.health.contributor.HealthContributors;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -292,45 +285,22 @@ class KafkaHealthAutoConfigurationTests {
 
 	@Test
 	void anApplicationSchedulesTheBrokerChecksOnceStartedNotDuringStartUp() {
-		List<String> handedWhileStarting = new ArrayList<>();
-		List<String> handedWhenRunnersRun = new ArrayList<>();
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Checked.class)
-			.web(WebApplicationType.NONE)
-			.properties("spring.kafka.bootstrap-servers=localhost:9", "kafka.starter.clients.audit.client-id=audit",
-					"spring.main.banner-mode=off")
-			// The end of the context's refresh, then ApplicationStartedEvent, then the runners:
-			// nothing during start-up, everything before a runner (which may never return).
-			.listeners((org.springframework.context.ApplicationListener<org.springframework.context.event.ContextRefreshedEvent>) (
-					event) -> handedWhileStarting.addAll(scheduler(event.getApplicationContext()).handed()))
-			.initializers((app) -> app.getBeanFactory()
-				.registerSingleton("handedWhenRunnersRun",
-						(ApplicationRunner) (args) -> handedWhenRunnersRun.addAll(scheduler(app).handed())))
-			.run()) {
-			assertThat(handedWhileStarting).as("handed to the scheduler while starting").isEmpty();
-			assertThat(handedWhenRunnersRun).as("handed to the scheduler before the runners").containsExactly("fixed-delay", "fixed-delay");
+		// Nothing is handed to the scheduler during start-up, everything before the runners.
+		try (RecordingTaskScheduler.Started started = RecordingTaskScheduler.run(Checked.class,
+				"spring.kafka.bootstrap-servers=localhost:9", "kafka.starter.clients.audit.client-id=audit")) {
+			ConfigurableApplicationContext context = started.context();
+			assertThat(started.whileStarting()).as("handed to the scheduler while starting").isEmpty();
+			assertThat(started.whenRunnersRun()).as("handed to the scheduler before the runners")
+				.containsExactly("fixed-delay", "fixed-delay");
 			// One check per client.
-			assertThat(scheduler(context).handed()).containsExactly("fixed-delay", "fixed-delay");
+			assertThat(RecordingTaskScheduler.of(context).handed()).containsExactly("fixed-delay", "fixed-delay");
 		}
 	}
 
 	@Test
 	void aContextWithoutSpringApplicationSchedulesTheBrokerChecksWhenStarted() {
-		this.runner.withUserConfiguration(Scheduler.class)
-			.run((context) -> assertThat(scheduler(context).handed()).containsExactly("fixed-delay", "fixed-delay"));
-	}
-
-	private static RecordingTaskScheduler scheduler(BeanFactory context) {
-		return context.getBean(KafkaClients.TASK_SCHEDULER, RecordingTaskScheduler.class);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Scheduler {
-
-		@Bean(KafkaClients.TASK_SCHEDULER)
-		RecordingTaskScheduler kafkaStarterTaskScheduler() {
-			return new RecordingTaskScheduler();
-		}
-
+		this.runner.withUserConfiguration(RecordingTaskScheduler.Registration.class)
+			.run((context) -> assertThat(RecordingTaskScheduler.of(context).handed()).containsExactly("fixed-delay", "fixed-delay"));
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -343,7 +313,7 @@ class KafkaHealthAutoConfigurationTests {
 			"org.springframework.boot.health.autoconfigure.application.AvailabilityHealthContributorAutoConfiguration",
 			"org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration",
 			"health.KafkaHealthAutoConfiguration" })
-	static class Checked extends Scheduler {
+	static class Checked extends RecordingTaskScheduler.Registration {
 
 	}
 

@@ -2,7 +2,6 @@ package io.github.kafkastarter.autoconfigure.lag;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -19,12 +18,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.boot.ApplicationRunner;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -258,50 +252,28 @@ class ConsumerLagAutoConfigurationTests {
 
 	@Test
 	void anApplicationSchedulesTheRefreshesOnceStartedNotDuringStartUp() {
-		List<String> handedWhileStarting = new ArrayList<>();
-		List<String> handedWhenRunnersRun = new ArrayList<>();
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Monitored.class)
-			.web(WebApplicationType.NONE)
-			.properties("spring.kafka.bootstrap-servers=localhost:9092", "spring.main.banner-mode=off")
-			// The end of the context's refresh, then ApplicationStartedEvent, then the runners:
-			// nothing during start-up, everything before a runner (which may never return).
-			.listeners((org.springframework.context.ApplicationListener<org.springframework.context.event.ContextRefreshedEvent>) (
-					event) -> handedWhileStarting.addAll(scheduler(event.getApplicationContext()).handed()))
-			.initializers((app) -> app.getBeanFactory()
-				.registerSingleton("handedWhenRunnersRun",
-						(ApplicationRunner) (args) -> handedWhenRunnersRun.addAll(scheduler(app).handed())))
-			.run()) {
+		// Nothing is handed to the scheduler during start-up, everything before the runners.
+		try (RecordingTaskScheduler.Started started = RecordingTaskScheduler.run(Monitored.class,
+				"spring.kafka.bootstrap-servers=localhost:9092")) {
+			ConfigurableApplicationContext context = started.context();
 			assertThat(context.getBean(LagRefreshScheduler.class).isRunning()).isTrue();
-			assertThat(handedWhileStarting).as("handed to the scheduler while starting").isEmpty();
-			assertThat(handedWhenRunnersRun).as("handed to the scheduler before the runners").containsExactly("fixed-delay");
-			assertThat(scheduler(context).handed()).containsExactly("fixed-delay");
+			assertThat(started.whileStarting()).as("handed to the scheduler while starting").isEmpty();
+			assertThat(started.whenRunnersRun()).as("handed to the scheduler before the runners")
+				.containsExactly("fixed-delay");
+			assertThat(RecordingTaskScheduler.of(context).handed()).containsExactly("fixed-delay");
 		}
 	}
 
 	@Test
 	void aContextWithoutSpringApplicationSchedulesTheRefreshesWhenStarted() {
-		this.runner.withUserConfiguration(Scheduler.class)
-			.run((context) -> assertThat(scheduler(context).handed()).containsExactly("fixed-delay"));
-	}
-
-	private static RecordingTaskScheduler scheduler(BeanFactory context) {
-		return context.getBean(KafkaClients.TASK_SCHEDULER, RecordingTaskScheduler.class);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Scheduler {
-
-		@Bean(KafkaClients.TASK_SCHEDULER)
-		RecordingTaskScheduler kafkaStarterTaskScheduler() {
-			return new RecordingTaskScheduler();
-		}
-
+		this.runner.withUserConfiguration(RecordingTaskScheduler.Registration.class)
+			.run((context) -> assertThat(RecordingTaskScheduler.of(context).handed()).containsExactly("fixed-delay"));
 	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfigs({ "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration", "client.KafkaClientsAutoConfiguration",
 			"lag.ConsumerLagAutoConfiguration" })
-	static class Monitored extends Scheduler {
+	static class Monitored extends RecordingTaskScheduler.Registration {
 
 	}
 

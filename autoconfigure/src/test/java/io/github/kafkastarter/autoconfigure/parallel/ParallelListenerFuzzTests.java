@@ -267,6 +267,7 @@ class ParallelListenerFuzzTests {
 					producer.send(new ProducerRecord<>(this.topic, key, value));
 					if (i % 100 == 99) {
 						producer.flush();
+						// The schedule itself: records arrive in bursts with random pauses (not a wait).
 						Thread.sleep(pacing.nextInt(120));
 					}
 				}
@@ -452,6 +453,7 @@ class ParallelListenerFuzzTests {
 							this.samples.add(new Sample(now, partition.partition(), offset.offset()));
 						}
 					});
+					// The sampling interval of the commit watcher (it observes, it waits for nothing).
 					Thread.sleep(15);
 				}
 			}

@@ -1,11 +1,8 @@
 package io.github.kafkastarter.autoconfigure.producer;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
-import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.support.ImportAutoConfigs;
 import io.github.kafkastarter.autoconfigure.support.RecordingTaskScheduler;
 import io.github.kafkastarter.autoconfigure.support.StartupFailures;
@@ -13,18 +10,12 @@ import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.boot.ApplicationRunner;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,22 +80,14 @@ class DurabilityVerificationTests {
 
 	@Test
 	void warnChecksOnceTheApplicationHasStartedNotDuringStartUp(CapturedOutput output) {
-		List<String> handedWhileStarting = new ArrayList<>();
-		List<String> handedWhenRunnersRun = new ArrayList<>();
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Checked.class)
-			.web(WebApplicationType.NONE)
-			.properties(TestBrokers.sharedServersProperty(), "kafka.starter.producer.verify-durability=warn")
-			// The end of the context's refresh, then ApplicationStartedEvent, then the runners:
-			// nothing during start-up, everything before a runner (which may never return).
-			.listeners((org.springframework.context.ApplicationListener<org.springframework.context.event.ContextRefreshedEvent>) (
-					event) -> handedWhileStarting.addAll(scheduler(event.getApplicationContext()).handed()))
-			.initializers((app) -> app.getBeanFactory()
-				.registerSingleton("handedWhenRunnersRun",
-						(ApplicationRunner) (args) -> handedWhenRunnersRun.addAll(scheduler(app).handed())))
-			.run()) {
-			assertThat(handedWhileStarting).as("handed to the scheduler while starting").isEmpty();
-			assertThat(handedWhenRunnersRun).as("handed to the scheduler before the runners").containsExactly("once");
-			assertThat(scheduler(context).handed()).containsExactly("once");
+		// Nothing is handed to the scheduler during start-up, everything before the runners.
+		try (RecordingTaskScheduler.Started started = RecordingTaskScheduler.run(Checked.class,
+				TestBrokers.sharedServersProperty(), "kafka.starter.producer.verify-durability=warn")) {
+			ConfigurableApplicationContext context = started.context();
+			assertThat(started.whileStarting()).as("handed to the scheduler while starting").isEmpty();
+			assertThat(started.whenRunnersRun()).as("handed to the scheduler before the runners")
+				.containsExactly("once");
+			assertThat(RecordingTaskScheduler.of(context).handed()).containsExactly("once");
 			await().atMost(Duration.ofSeconds(30))
 				.untilAsserted(() -> assertThat(output).contains("sends with acks=all, but the cluster cannot honour it"));
 		}
@@ -112,34 +95,20 @@ class DurabilityVerificationTests {
 
 	@Test
 	void warnChecksWhenTheContextStartsWithoutSpringApplication(CapturedOutput output) {
-		this.runner.withUserConfiguration(Scheduler.class)
+		this.runner.withUserConfiguration(RecordingTaskScheduler.Registration.class)
 			.withPropertyValues(TestBrokers.sharedServersProperty(), "kafka.starter.producer.verify-durability=warn")
 			.run((context) -> {
-				assertThat(scheduler(context).handed()).containsExactly("once");
+				assertThat(RecordingTaskScheduler.of(context).handed()).containsExactly("once");
 				await().atMost(Duration.ofSeconds(30))
 					.untilAsserted(
 							() -> assertThat(output).contains("sends with acks=all, but the cluster cannot honour it"));
 			});
 	}
 
-	private static RecordingTaskScheduler scheduler(BeanFactory context) {
-		return context.getBean(KafkaClients.TASK_SCHEDULER, RecordingTaskScheduler.class);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Scheduler {
-
-		@Bean(KafkaClients.TASK_SCHEDULER)
-		RecordingTaskScheduler kafkaStarterTaskScheduler() {
-			return new RecordingTaskScheduler();
-		}
-
-	}
-
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfigs({ "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration", "client.KafkaClientsAutoConfiguration",
 			"producer.ProducerReliabilityAutoConfiguration" })
-	static class Checked extends Scheduler {
+	static class Checked extends RecordingTaskScheduler.Registration {
 
 	}
 
