@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
+import io.github.kafkastarter.autoconfigure.groupactivity.GroupActivity;
 import io.github.kafkastarter.autoconfigure.health.ListenerContainerStates;
 import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
 
@@ -50,9 +51,10 @@ final class KafkaEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	KafkaEndpoint kafkaEndpoint(KafkaClients clients, ListenerContainerStates states,
 			ObjectProvider<LagMonitorRegistry> lagMonitors, ObjectProvider<SanitizingFunction> sanitizingFunctions,
-			KafkaEndpointProperties properties) {
+			KafkaEndpointProperties properties, ObjectProvider<GroupActivity> groupActivity) {
 		return new KafkaEndpoint(clients, states, lagMonitors,
-				new KafkaConfigurationSanitizer(sanitizingFunctions.orderedStream().toList()), properties.getTimeout());
+				new KafkaConfigurationSanitizer(sanitizingFunctions.orderedStream().toList()), properties.getTimeout(),
+				groupActivity::getIfAvailable);
 	}
 
 	@Bean
