@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,6 +32,8 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.ApplicationListener;
 import org.springframework.kafka.event.ConsumerStoppingEvent;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
  * What happens to the consumer groups of every client's listener containers, as this
@@ -78,6 +81,8 @@ public final class GroupActivity implements ApplicationListener<ConsumerStopping
 
 	private final Clock clock;
 
+	private final Supplier<@Nullable KafkaClientContainers> containers;
+
 	private final Map<GroupKey, GroupState> groups = new ConcurrentHashMap<>();
 
 	/**
@@ -86,11 +91,15 @@ public final class GroupActivity implements ApplicationListener<ConsumerStopping
 	 * @param registry the meter registry, looked up at the first rebalance or commit (the
 	 * watcher is created with the Kafka beans, before the registry should be)
 	 * @param clock the clock
+	 * @param containers which client each listener container belongs to, for the number of
+	 * consumers the application runs in a group
 	 */
-	GroupActivity(GroupActivityProperties properties, Supplier<@Nullable MeterRegistry> registry, Clock clock) {
+	GroupActivity(GroupActivityProperties properties, Supplier<@Nullable MeterRegistry> registry, Clock clock,
+			Supplier<@Nullable KafkaClientContainers> containers) {
 		this.properties = properties;
 		this.registry = registry;
 		this.clock = clock;
+		this.containers = containers;
 	}
 
 	/**
@@ -356,12 +365,13 @@ public final class GroupActivity implements ApplicationListener<ConsumerStopping
 				warnings.add("Offset commits have failed since " + this.commitsFailingSince + " (last: "
 						+ this.lastCommitFailure + "): records processed since then will be delivered again.");
 			}
+			int members = members();
 			if (this.idle.get() > 0) {
-				warnings.add(idleMessage(this.assignedByMember.size(), this.idle.get()));
+				warnings.add(idleMessage(members, this.idle.get()));
 			}
 			return new GroupReport(this.key.group(), this.rebalances, inWindow, storm, this.lastStormWarning,
 					this.commitFailures, this.lastCommitFailure, this.lastCommitFailureAt, this.commitsFailingSince,
-					commitsFailing, this.assignedByMember.size(), this.idle.get(),
+					commitsFailing, members, this.idle.get(),
 					(this.idle.get() > 0) ? this.partitions : null, List.copyOf(warnings));
 		}
 
@@ -420,8 +430,25 @@ public final class GroupActivity implements ApplicationListener<ConsumerStopping
 			}
 			if (!this.idleWarned && consumer != null) {
 				this.idleWarned = true;
-				logger.warn(idleMessage(this.assignedByMember.size(), idle));
+				logger.warn(idleMessage(members(), idle));
 			}
+		}
+
+		// The consumers the application runs in the group, from its running containers: the
+		// rebalance callbacks of some of them may still be to come.
+		private int members() {
+			KafkaClientContainers containers = GroupActivity.this.containers.get();
+			if (containers == null) {
+				return this.assignedByMember.size();
+			}
+			int members = 0;
+			for (MessageListenerContainer container : containers.containers(this.key.client())) {
+				if (container.isRunning() && this.key.group().equals(container.getGroupId())) {
+					members += (container instanceof ConcurrentMessageListenerContainer<?, ?> concurrent)
+							? concurrent.getConcurrency() : 1;
+				}
+			}
+			return members;
 		}
 
 		private void partitions(Consumer<?, ?> consumer) {
@@ -442,12 +469,14 @@ public final class GroupActivity implements ApplicationListener<ConsumerStopping
 		}
 
 		private String idleMessage(int members, int idle) {
-			String partitions = (this.partitions != null) ? this.partitions + " partition(s)" : "fewer partitions";
+			String partitions = (this.partitions != null) ? "the " + this.partitions + " partition(s)"
+					: "the partitions";
 			return "Idle consumers: consumer group '" + this.key.group() + "' (client '" + this.key.client()
-					+ "') has " + members + " consumers in this application for " + partitions + " of topic(s) "
-					+ this.topics + "; " + idle + " of them got no partition and sit idle. A partition goes to one "
-					+ "consumer of a group only: lower the listener's concurrency (or the number of instances) to "
-					+ "at most the partition count, or add partitions to the topic(s).";
+					+ "') has more members than " + partitions + " of topic(s) " + this.topics
+					+ ": this application runs " + members + " consumer(s) in it, " + idle
+					+ " of which got no partition at the last assignment and sit idle. A partition goes to one "
+					+ "member of a group only: lower the listener's concurrency (and the number of instances) to at "
+					+ "most the partition count in total, or add partitions to the topic(s).";
 		}
 
 		private void count(String kind, int partitions) {

@@ -2,6 +2,7 @@ package io.github.kafkastarter.autoconfigure.groupactivity;
 
 import java.time.Clock;
 
+import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -32,8 +33,10 @@ final class GroupActivityAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	GroupActivity kafkaGroupActivity(GroupActivityProperties properties, ObjectProvider<MeterRegistry> registry) {
-		return new GroupActivity(properties, SingletonSupplier.ofNullable(registry::getIfUnique), Clock.systemUTC());
+	GroupActivity kafkaGroupActivity(GroupActivityProperties properties, ObjectProvider<MeterRegistry> registry,
+			ObjectProvider<KafkaClientContainers> containers) {
+		return new GroupActivity(properties, SingletonSupplier.ofNullable(registry::getIfUnique), Clock.systemUTC(),
+				SingletonSupplier.ofNullable(containers::getIfAvailable));
 	}
 
 	// A fallback: a KafkaClientCustomizer of the application is the one a lookup by type
