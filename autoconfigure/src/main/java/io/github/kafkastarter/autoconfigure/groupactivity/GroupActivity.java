@@ -227,6 +227,9 @@ public final class GroupActivity implements ApplicationListener<ConsumerStopping
 
 		private final Map<TopicPartition, Long> unownedSince = new LinkedHashMap<>();
 
+		// Spring Kafka follows each loss with a revocation of the same partitions.
+		private Set<TopicPartition> justLost = Set.of();
+
 		// Weak keys: a consumer that stopped without a ConsumerStoppingEvent must not be
 		// kept alive here.
 		private final Map<Consumer<?, ?>, Integer> assignedByMember = new WeakHashMap<>();
@@ -285,6 +288,7 @@ public final class GroupActivity implements ApplicationListener<ConsumerStopping
 		}
 
 		synchronized void assigned(Consumer<?, ?> consumer, Collection<TopicPartition> assigned) {
+			this.justLost = Set.of();
 			count("assigned", assigned.size());
 			Instant now = GroupActivity.this.clock.instant();
 			int generation = generation(consumer);
@@ -309,6 +313,11 @@ public final class GroupActivity implements ApplicationListener<ConsumerStopping
 			if (partitions.isEmpty()) {
 				return;
 			}
+			if (!lost && this.justLost.containsAll(partitions)) {
+				this.justLost = Set.of();
+				return;
+			}
+			this.justLost = lost ? Set.copyOf(partitions) : Set.of();
 			count(lost ? "lost" : "revoked", partitions.size());
 			long nanos = System.nanoTime();
 			for (TopicPartition partition : partitions) {
