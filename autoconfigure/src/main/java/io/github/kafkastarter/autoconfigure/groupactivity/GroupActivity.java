@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.ApplicationListener;
 import org.springframework.kafka.event.ConsumerStoppingEvent;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
@@ -415,7 +416,8 @@ public final class GroupActivity implements ApplicationListener<ConsumerStopping
 
 		private String stormMessage(int count) {
 			return "Rebalance storm: consumer group '" + this.key.group() + "' (client '" + this.key.client()
-					+ "') rebalanced " + count + " times within " + GroupActivity.this.properties.getStormWindow()
+					+ "') rebalanced " + count + " times within "
+					+ DurationStyle.SIMPLE.print(GroupActivity.this.properties.getStormWindow())
 					+ " (kafka.starter.group-activity.storm-threshold=" + GroupActivity.this.properties.getStormThreshold()
 					+ "). Likely causes: members leaving and joining on a rolling restart without static membership, "
 					+ "a listener exceeding max.poll.interval.ms between polls, or session time-outs "
