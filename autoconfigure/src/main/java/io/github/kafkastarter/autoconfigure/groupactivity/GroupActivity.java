@@ -30,7 +30,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.ApplicationListener;
 import org.springframework.kafka.event.ConsumerStoppingEvent;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
@@ -157,6 +156,13 @@ public final class GroupActivity implements ApplicationListener<ConsumerStopping
 
 	private GroupState state(String client, Consumer<?, ?> consumer) {
 		return this.groups.computeIfAbsent(new GroupKey(client, consumer.groupMetadata().groupId()), GroupState::new);
+	}
+
+	private static String text(Duration duration) {
+		if (duration.toSeconds() % 60 == 0 && !duration.isZero() && duration.toNanosPart() == 0) {
+			return duration.toMinutes() + "m";
+		}
+		return (duration.toNanosPart() == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
 	}
 
 	private record GroupKey(String client, String group) {
@@ -376,8 +382,8 @@ public final class GroupActivity implements ApplicationListener<ConsumerStopping
 						+ this.lastCommitFailure + "): records processed since then will be delivered again.");
 			}
 			int members = members();
-			if (this.idle.get() > 0) {
-				warnings.add(idleMessage(members, this.idle.get()));
+			if (this.idle.get() > 0 && outnumbered(members)) {
+				warnings.add(idleMessage(members));
 			}
 			return new GroupReport(this.key.group(), this.rebalances, inWindow, storm, this.lastStormWarning,
 					this.commitFailures, this.lastCommitFailure, this.lastCommitFailureAt, this.commitsFailingSince,
@@ -417,7 +423,7 @@ public final class GroupActivity implements ApplicationListener<ConsumerStopping
 		private String stormMessage(int count) {
 			return "Rebalance storm: consumer group '" + this.key.group() + "' (client '" + this.key.client()
 					+ "') rebalanced " + count + " times within "
-					+ DurationStyle.SIMPLE.print(GroupActivity.this.properties.getStormWindow())
+					+ text(GroupActivity.this.properties.getStormWindow())
 					+ " (kafka.starter.group-activity.storm-threshold=" + GroupActivity.this.properties.getStormThreshold()
 					+ "). Likely causes: members leaving and joining on a rolling restart without static membership, "
 					+ "a listener exceeding max.poll.interval.ms between polls, or session time-outs "
@@ -436,13 +442,22 @@ public final class GroupActivity implements ApplicationListener<ConsumerStopping
 				this.idleWarned = false;
 				return;
 			}
-			if (consumer != null) {
-				partitions(consumer);
+			if (consumer == null) {
+				return;
 			}
-			if (!this.idleWarned && consumer != null) {
+			partitions(consumer);
+			int members = members();
+			// A consumer without partitions is not always one too many: a cooperative
+			// rebalance gives a newcomer nothing before moving partitions to it. Only more
+			// consumers than partitions in this application alone is certain.
+			if (!this.idleWarned && outnumbered(members)) {
 				this.idleWarned = true;
-				logger.warn(idleMessage(members(), idle));
+				logger.warn(idleMessage(members));
 			}
+		}
+
+		private boolean outnumbered(int members) {
+			return this.partitions != null && members > this.partitions;
 		}
 
 		// The consumers the application runs in the group, from its running containers: the
@@ -479,15 +494,13 @@ public final class GroupActivity implements ApplicationListener<ConsumerStopping
 			}
 		}
 
-		private String idleMessage(int members, int idle) {
-			String partitions = (this.partitions != null) ? "the " + this.partitions + " partition(s)"
-					: "the partitions";
+		private String idleMessage(int members) {
 			return "Idle consumers: consumer group '" + this.key.group() + "' (client '" + this.key.client()
-					+ "') has more members than " + partitions + " of topic(s) " + this.topics
-					+ ": this application runs " + members + " consumer(s) in it, " + idle
-					+ " of which got no partition at the last assignment and sit idle. A partition goes to one "
-					+ "member of a group only: lower the listener's concurrency (and the number of instances) to at "
-					+ "most the partition count in total, or add partitions to the topic(s).";
+					+ "') has more consumers than partitions: this application alone runs " + members
+					+ " consumer(s) in it for the " + this.partitions + " partition(s) of topic(s) " + this.topics
+					+ ", so at least " + (members - this.partitions) + " get no partition and sit idle. A partition "
+					+ "goes to one member of a group only: lower the listener's concurrency (and the number of "
+					+ "instances) to at most the partition count in total, or add partitions to the topic(s).";
 		}
 
 		private void count(String kind, int partitions) {
