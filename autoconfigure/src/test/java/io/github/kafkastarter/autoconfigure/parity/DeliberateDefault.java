@@ -175,8 +175,9 @@ enum DeliberateDefault {
 
 		@Override
 		Difference undo(Difference difference, Map<String, String> boot) {
+			// The application's own listener is wrapped, not replaced: it is still called
+			// (groupactivity.RebalanceListenerCompositionTests).
 			if (difference.is("container.containerProperties.consumerRebalanceListener")
-					&& "null".equals(difference.boot())
 					&& instanceOf(STARTER + "groupactivity.ObservingRebalanceListener").equals(difference.starter())) {
 				return difference.withStarter(difference.boot());
 			}
