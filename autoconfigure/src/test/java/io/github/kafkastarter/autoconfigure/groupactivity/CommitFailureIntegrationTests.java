@@ -14,8 +14,10 @@ import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.actuate.endpoint.IndicatedHealthDescriptor;
@@ -25,9 +27,12 @@ import org.springframework.boot.health.autoconfigure.registry.HealthContributorR
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
 import static io.github.kafkastarter.autoconfigure.groupactivity.RebalanceStormIntegrationTests.groupDetails;
 import static io.github.kafkastarter.autoconfigure.groupactivity.RebalanceStormIntegrationTests.indicated;
@@ -40,8 +45,8 @@ import static org.awaitility.Awaitility.await;
  * record longer than max.poll.interval.ms, the consumer is put out of the group, and the
  * container's commit of that record fails with a {@code CommitFailedException} (which
  * Spring Kafka itself swallows in its default acknowledgement mode). The failure is
- * counted, shown in listener health and the endpoint, and, with a threshold of zero and
- * commit-failures-down, takes the client's listener health down until a commit succeeds.
+ * counted, shown in listener health and the endpoint until a commit succeeds, and, with a
+ * threshold of zero and commit-failures-down, takes the client's listener health down.
  */
 class CommitFailureIntegrationTests {
 
@@ -49,34 +54,44 @@ class CommitFailureIntegrationTests {
 
 	private static final String GROUP = "commit-fenced";
 
-	@Test
-	void aCommitAfterTheMemberWasFencedIsCountedAndShownUntilACommitSucceeds() {
-		KafkaTopics.create(TestBrokers.shared().getBrokersAsString(), GROUP, 1, 1, Map.of());
+	/**
+	 * Synchronous commits (Spring Kafka's default) with commit-failures-down: the client's
+	 * listener health goes down; asynchronous commits (seen through their callback) with the
+	 * default: a warning detail, status up.
+	 * @param async whether the container commits asynchronously
+	 */
+	@ParameterizedTest(name = "async commits: {0}")
+	@ValueSource(booleans = { false, true })
+	void aCommitAfterTheMemberWasFencedIsCountedAndShownUntilACommitSucceeds(boolean async) {
+		String group = GROUP + (async ? "-async" : "-sync");
+		KafkaTopics.create(TestBrokers.shared().getBrokersAsString(), group, 1, 1, Map.of());
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
 					GroupActivityAutoConfiguration.class, AutoConfigs.HEALTH, AutoConfigs.ENDPOINT,
 					EndpointAutoConfiguration.class, HealthContributorAutoConfiguration.class,
 					HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class))
-			.withUserConfiguration(SlowListener.class, RebalanceStormIntegrationTests.Prometheus.class)
+			.withUserConfiguration(SlowListener.class, RebalanceStormIntegrationTests.Prometheus.class,
+					CommitMode.class)
 			.withPropertyValues(TestBrokers.sharedServersProperty(), "spring.kafka.consumer.auto-offset-reset=earliest",
 					"management.endpoints.web.exposure.include=kafka,health",
 					"spring.kafka.consumer.properties.max.poll.interval.ms=3000",
 					"spring.kafka.consumer.properties.heartbeat.interval.ms=200",
 					"spring.kafka.consumer.properties.session.timeout.ms=10000",
 					"kafka.starter.group-activity.commit-failure-threshold=0s",
-					"kafka.starter.group-activity.commit-failures-down=true")
+					"kafka.starter.group-activity.commit-failures-down=" + !async, "test.group=" + group,
+					"test.sync-commits=" + !async)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				SlowListener listener = context.getBean(SlowListener.class);
-				context.getBean(KafkaTemplate.class).send(GROUP, "k", "slow").get(30, TimeUnit.SECONDS);
+				context.getBean(KafkaTemplate.class).send(group, "k", "slow").get(30, TimeUnit.SECONDS);
 				await().atMost(PATIENCE).until(() -> listener.calls.get() >= 1);
 				try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
 						TestBrokers.shared().getBrokersAsString()))) {
 					// Past max.poll.interval.ms the consumer leaves the group on its own.
 					await().atMost(PATIENCE)
-						.until(() -> admin.describeConsumerGroups(List.of(GROUP))
+						.until(() -> admin.describeConsumerGroups(List.of(group))
 							.describedGroups()
-							.get(GROUP)
+							.get(group)
 							.get()
 							.members()
 							.isEmpty());
@@ -86,43 +101,56 @@ class CommitFailureIntegrationTests {
 				// The container commits the record, fails, rejoins and gets it again; the
 				// listener holds the redelivery until the failure has been checked.
 				await().atMost(PATIENCE).until(() -> listener.calls.get() >= 2);
-				GroupActivity.GroupReport report = report(context, GROUP);
-				System.out.printf("COMMIT failures seen: %d, last: %s%n", report.commitFailures(),
+				await().atMost(PATIENCE).until(() -> report(context, group).commitFailures() > 0);
+				GroupActivity.GroupReport report = report(context, group);
+				System.out.printf("COMMIT (async %s) failures seen: %d, last: %s%n", async, report.commitFailures(),
 						report.lastCommitFailure());
 				assertThat(report.commitFailures()).isPositive();
 				assertThat(report.lastCommitFailure()).startsWith("CommitFailedException: ");
 				assertThat(report.lastCommitFailureAt()).isNotNull();
 				assertThat(report.commitsFailing()).isTrue();
 				IndicatedHealthDescriptor health = indicated(context, "kafkaListeners", "default");
-				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-				System.out.println("COMMIT health excerpt: " + groupDetails(health, GROUP));
-				assertThat(groupDetails(health, GROUP)).containsEntry("commitsFailing", true)
-					.containsKeys("lastCommitFailure", "lastCommitFailureAt", "commitsFailingSince");
-				assertThat(context.getBean(KafkaEndpoint.class).kafka().groupActivity().get("default").get(GROUP))
+				// Only when configured does a commit failure take (liveness) health down.
+				assertThat(health.getStatus()).isEqualTo(async ? Status.UP : Status.DOWN);
+				System.out.println("COMMIT health excerpt: " + groupDetails(health, group));
+				assertThat(groupDetails(health, group)).containsEntry("commitsFailing", true)
+					.containsKeys("lastCommitFailure", "lastCommitFailureAt", "commitsFailingSince", "warnings");
+				assertThat(context.getBean(KafkaEndpoint.class).kafka().groupActivity().get("default").get(group))
 					.containsKey("lastCommitFailure");
 				String scrape = context.getBean(PrometheusMeterRegistry.class).scrape();
 				scrape.lines()
-					.filter((line) -> line.startsWith("kafka_starter_") && line.contains(GROUP))
+					.filter((line) -> line.startsWith("kafka_starter_") && line.contains(group))
 					.forEach((line) -> System.out.println("COMMIT scrape: " + line));
 				assertThat(scrape)
 					.containsPattern("kafka_starter_commit_failures_total\\{client=\"default\",exception="
-							+ "\"CommitFailedException\",group=\"commit-fenced\"\\} [1-9]")
+							+ "\"CommitFailedException\",group=\"" + group + "\"\\} [1-9]")
 					// Put out of the group, the consumer lost its partition rather than gave it up.
-					.containsPattern("kafka_starter_rebalances_total\\{client=\"default\",group=\"commit-fenced\","
+					.containsPattern("kafka_starter_rebalances_total\\{client=\"default\",group=\"" + group + "\","
 							+ "kind=\"lost\"\\} [1-9]")
 					// Spring Kafka revokes what was lost too: counted once, as lost.
-					.doesNotContain("kafka_starter_rebalances_total{client=\"default\",group=\"commit-fenced\","
+					.doesNotContain("kafka_starter_rebalances_total{client=\"default\",group=\"" + group + "\","
 							+ "kind=\"revoked\"}");
 
 				listener.checked.countDown();
 				// The redelivered record's commit succeeds: health is back up, the history stays.
-				await().atMost(PATIENCE)
-					.until(() -> indicated(context, "kafkaListeners", "default").getStatus().equals(Status.UP));
-				report = report(context, GROUP);
+				await().atMost(PATIENCE).until(() -> !report(context, group).commitsFailing());
+				assertThat(indicated(context, "kafkaListeners", "default").getStatus()).isEqualTo(Status.UP);
+				report = report(context, group);
 				assertThat(report.commitsFailing()).isFalse();
 				assertThat(report.commitsFailingSince()).isNull();
 				assertThat(report.lastCommitFailure()).startsWith("CommitFailedException: ");
 			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CommitMode {
+
+		@Bean
+		ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> commitMode(
+				@Value("${test.sync-commits}") boolean sync) {
+			return (container) -> container.getContainerProperties().setSyncCommits(sync);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -134,7 +162,7 @@ class CommitFailureIntegrationTests {
 
 		final CountDownLatch checked = new CountDownLatch(1);
 
-		@KafkaListener(id = GROUP, topics = GROUP, groupId = GROUP)
+		@KafkaListener(id = "${test.group}", topics = "${test.group}", groupId = "${test.group}")
 		void onRecord(String value) throws InterruptedException {
 			// Holding the record is the point: it is how a slow listener gets fenced.
 			switch (this.calls.incrementAndGet()) {
