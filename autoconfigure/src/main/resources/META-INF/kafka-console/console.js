@@ -227,7 +227,8 @@ function renderTopics() {
 			h('td', {}, i === 0 ? topic.name : ''), num(p.partition), num(p.leader),
 			h('td', {}, p.replicas.join(', ')), h('td', {}, p.inSyncReplicas.join(', ')),
 			num(p.startOffset), num(p.endOffset))));
-		sections.push(table(['Topic', '#Partition', '#Leader', 'Replicas', 'In sync', '#Start offset', '#End offset'], rows));
+		sections.push(table(['Topic', '#Partition', '#Leader', 'Replicas', 'In sync', '#Start offset', '#End offset'], rows,
+			{ id: 'topics-' + client }));
 	}
 	replace('view-topics', sections);
 }
@@ -281,16 +282,11 @@ function renderRecordsView() {
 	const writable = state.settings.writeOperations;
 	const sendForm = h('form', { class: 'grid', id: 'send-form', onsubmit: async (event) => {
 		event.preventDefault();
-		const parsed = {};
-		for (const line of headers.value.split('\n')) {
-			const at = line.indexOf(':');
-			if (at > 0) parsed[line.substring(0, at).trim()] = line.substring(at + 1).trim();
-		}
 		result.textContent = 'Sending…';
 		try {
 			const sent = await postJson('records/' + sendClient.value + '/' + sendTopic.value, {
-				key: key.value || null, value: value.value, headers: parsed,
-				partition: sendPartition.value === '' ? null : Number(sendPartition.value),
+				key: key.value || null, value: value.value, headers: headers.value,
+				partition: sendPartition.value === '' ? null : sendPartition.value,
 			});
 			result.textContent = 'Sent to ' + sent.topic + '-' + sent.partition + ' at offset ' + sent.offset;
 			result.dataset.offset = sent.offset;

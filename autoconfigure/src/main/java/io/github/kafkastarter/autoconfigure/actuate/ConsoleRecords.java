@@ -143,16 +143,15 @@ final class ConsoleRecords {
 	}
 
 	SentRecordDescriptor send(KafkaClient client, String topic, @Nullable Integer partition, @Nullable String key,
-			@Nullable String value, @Nullable Map<String, String> headers) {
+			@Nullable String value, @Nullable String headers) {
 		Map<String, Object> configs = client.buildProducerConfig();
 		configs.put(ProducerConfig.CLIENT_ID_CONFIG, client.clientId("console"));
 		configs.remove(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG);
 		configs.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
 		configs.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, this.timeout.toMillis());
 		List<Header> recordHeaders = new ArrayList<>();
-		if (headers != null) {
-			headers.forEach((name, text) -> recordHeaders
-				.add(new RecordHeader(name, (text != null) ? text.getBytes(StandardCharsets.UTF_8) : null)));
+		for (Map.Entry<String, String> header : headers(headers)) {
+			recordHeaders.add(new RecordHeader(header.getKey(), header.getValue().getBytes(StandardCharsets.UTF_8)));
 		}
 		ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, bytes(key), bytes(value),
 				recordHeaders);
@@ -175,6 +174,26 @@ final class ConsoleRecords {
 		catch (TimeoutException ex) {
 			throw new IllegalStateException("No acknowledgement within " + this.timeout, ex);
 		}
+	}
+
+	/**
+	 * Headers given as text, one {@code name: value} a line (the endpoint's request body is
+	 * flat); a name may repeat.
+	 */
+	static List<Map.Entry<String, String>> headers(@Nullable String text) {
+		List<Map.Entry<String, String>> headers = new ArrayList<>();
+		if (text != null) {
+			for (String line : text.split("\\R")) {
+				int colon = line.indexOf(':');
+				if (colon > 0 && !line.substring(0, colon).isBlank()) {
+					headers.add(Map.entry(line.substring(0, colon).trim(), line.substring(colon + 1).trim()));
+				}
+				else if (!line.isBlank()) {
+					throw new IllegalArgumentException("A header is 'name: value', one a line; not '" + line + "'");
+				}
+			}
+		}
+		return headers;
 	}
 
 	private static byte @Nullable [] bytes(@Nullable String text) {

@@ -67,7 +67,8 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * are allowed, and why not;</li>
  * <li>{@code GET /actuator/kafka/records/{client}/{topic}/{partition}?limit=20}: the last
  * records of a partition, and {@code POST /actuator/kafka/records/{client}/{topic}} with
- * {@code {"key": ..., "value": ..., "headers": {...}, "partition": ...}}: send a record;
+ * {@code {"key": ..., "value": ..., "headers": "name: value\n...", "partition": ...}}: send a
+ * record;
  * both only when {@code kafka.starter.console.records} is on (by default only with the
  * dev broker), as records can hold personal data.</li>
  * </ul>
@@ -253,7 +254,7 @@ public class KafkaEndpoint {
 	 * @param topic the topic
 	 * @param key the key, or {@code null}
 	 * @param value the value, or {@code null}
-	 * @param headers the headers, as text
+	 * @param headers the headers, one {@code name: value} a line
 	 * @param partition the partition, or {@code null} for the client's partitioner
 	 * @return where the record was written, or {@code null} (404) for an unknown view or
 	 * client
@@ -261,7 +262,7 @@ public class KafkaEndpoint {
 	 */
 	@WriteOperation
 	public @Nullable SentRecordDescriptor send(@Selector String view, @Selector String client, @Selector String topic,
-			@Nullable String key, @Nullable String value, @Nullable Map<String, String> headers,
+			@Nullable String key, @Nullable String value, @Nullable String headers,
 			@Nullable Integer partition) {
 		if (!"records".equals(view) || !this.clients.contains(client)) {
 			return null;

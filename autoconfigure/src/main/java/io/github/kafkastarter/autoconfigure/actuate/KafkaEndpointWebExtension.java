@@ -75,7 +75,7 @@ class KafkaEndpointWebExtension {
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> send(@Selector String view, @Selector String client, @Selector String topic,
-			@Nullable String key, @Nullable String value, @Nullable Map<String, String> headers,
+			@Nullable String key, @Nullable String value, @Nullable String headers,
 			@Nullable Integer partition) {
 		if (!this.endpoint.recordsEnabled()) {
 			return recordsOff();
