@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -61,7 +62,19 @@ final class ConsoleBrowser implements AutoCloseable {
 		ChromeDriverService service = new ChromeDriverService.Builder()
 			.usingDriverExecutable(new File(chromedriver.get()))
 			.build();
-		return new ConsoleBrowser(new ChromeDriver(service, options));
+		ConsoleBrowser browser = new ConsoleBrowser(new ChromeDriver(service, options));
+		browser.viewport(width, height);
+		return browser;
+	}
+
+	/**
+	 * Sizes the window so that the page itself gets {@code width} x {@code height}.
+	 */
+	void viewport(int width, int height) {
+		Dimension window = this.driver.manage().window().getSize();
+		int chromeWidth = window.getWidth() - ((Number) script("return window.innerWidth")).intValue();
+		int chromeHeight = window.getHeight() - ((Number) script("return window.innerHeight")).intValue();
+		this.driver.manage().window().setSize(new Dimension(width + chromeWidth, height + chromeHeight));
 	}
 
 	private static Optional<String> find(String variable, String... paths) {
@@ -88,7 +101,7 @@ final class ConsoleBrowser implements AutoCloseable {
 	}
 
 	void show(String view) {
-		script("location.hash = arguments[0]", view);
+		script("location.hash = arguments[0]; window.scrollTo(0, 0)", view);
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.driver.findElement(By.id("view-" + view)).isDisplayed());
 	}
 

@@ -9,7 +9,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -85,7 +84,7 @@ class KafkaConsoleBrowserTests {
 	@Test
 	void pageFitsAPhoneScreen() {
 		try {
-			browser.driver().manage().window().setSize(new Dimension(390, 844));
+			browser.viewport(390, 844);
 			browser.load(console());
 			for (String view : List.of("clients", "listeners", "groups", "topics", "records")) {
 				browser.show(view);
@@ -98,7 +97,7 @@ class KafkaConsoleBrowserTests {
 			browser.screenshot("phone-groups");
 		}
 		finally {
-			browser.driver().manage().window().setSize(new Dimension(1280, 800));
+			browser.viewport(1280, 800);
 		}
 		browser.assertNoErrorsLogged();
 	}
