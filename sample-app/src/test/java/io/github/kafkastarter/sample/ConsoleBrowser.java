@@ -109,6 +109,42 @@ final class ConsoleBrowser implements AutoCloseable {
 		return ((JavascriptExecutor) this.driver).executeScript(script, arguments);
 	}
 
+	/**
+	 * The text of the first element that matches, read in one step: the page re-renders
+	 * its tables at every refresh, so an element found first and read later may be gone.
+	 * @param css the selector
+	 * @return the text, or {@code null} when nothing matches
+	 */
+	String text(String css) {
+		return (String) script("const e = document.querySelector(arguments[0]); return e ? e.textContent : null",
+				css);
+	}
+
+	/**
+	 * An attribute of the first element that matches, read in one step.
+	 * @param css the selector
+	 * @param name the attribute
+	 * @return its value, or {@code null}
+	 */
+	String attribute(String css, String name) {
+		return (String) script(
+				"const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null", css,
+				name);
+	}
+
+	/**
+	 * An attribute of every element that matches, read in one step.
+	 * @param css the selector
+	 * @param name the attribute
+	 * @return the values
+	 */
+	@SuppressWarnings("unchecked")
+	List<String> attributes(String css, String name) {
+		return (List<String>) script(
+				"return Array.from(document.querySelectorAll(arguments[0])).map((e) => e.getAttribute(arguments[1]))",
+				css, name);
+	}
+
 	List<WebElement> all(String css) {
 		return this.driver.findElements(By.cssSelector(css));
 	}
@@ -120,6 +156,7 @@ final class ConsoleBrowser implements AutoCloseable {
 	void screenshot(String name) {
 		try {
 			Files.createDirectories(SCREENSHOTS);
+			script("window.scrollTo(0, 0)");
 			File shot = this.driver.getScreenshotAs(OutputType.FILE);
 			Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
 		}

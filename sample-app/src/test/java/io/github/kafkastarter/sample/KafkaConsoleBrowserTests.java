@@ -63,14 +63,14 @@ class KafkaConsoleBrowserTests {
 	void pageLoadsWithoutErrorsAndShowsTheClientsListenersAndGroups() {
 		double shownAfter = browser.load(console());
 		System.out.printf("Kafka console: data shown %.0f ms after navigation start%n", shownAfter);
-		assertThat(browser.all(".card[data-client]")).extracting((card) -> card.getDomAttribute("data-client"))
+		assertThat(browser.attributes(".card[data-client]", "data-client"))
 			.containsExactly("default", "audit");
-		await().atMost(WAIT).until(() -> !browser.one(".card[data-client='default'] .brokers").getText().isEmpty());
+		await().atMost(WAIT).until(() -> !browser.text(".card[data-client='default'] .brokers").isEmpty());
 		browser.screenshot("clients");
 		browser.show("listeners");
-		assertThat(browser.all("tr[data-container]")).extracting((row) -> row.getDomAttribute("data-container"))
+		assertThat(browser.attributes("tr[data-container]", "data-container"))
 			.contains("orders", "audit", "dead-orders", "enrichment");
-		assertThat(browser.one("tr[data-container='orders'] .state").getText()).isEqualTo("RUNNING");
+		assertThat(browser.text("tr[data-container='orders'] .state")).isEqualTo("RUNNING");
 		browser.screenshot("listeners");
 		browser.show("groups");
 		await().atMost(WAIT).until(() -> !browser.all("h3[data-group='order-service']").isEmpty());
@@ -128,12 +128,12 @@ class KafkaConsoleBrowserTests {
 		assertThat(browser.all("#read-only-note")).isEmpty();
 		click("tr[data-container='orders'] button[data-action='pause']");
 		await().atMost(WAIT)
-			.until(() -> "PAUSED".equals(browser.one("tr[data-container='orders'] .state").getText()));
+			.until(() -> "PAUSED".equals(browser.text("tr[data-container='orders'] .state")));
 		assertThat(containerState("orders")).isEqualTo("PAUSED");
 		browser.screenshot("listeners-paused");
 		click("tr[data-container='orders'] button[data-action='resume']");
 		await().atMost(WAIT)
-			.until(() -> "RUNNING".equals(browser.one("tr[data-container='orders'] .state").getText()));
+			.until(() -> "RUNNING".equals(browser.text("tr[data-container='orders'] .state")));
 		assertThat(containerState("orders")).isEqualTo("RUNNING");
 		browser.assertNoErrorsLogged();
 	}
@@ -184,13 +184,13 @@ class KafkaConsoleBrowserTests {
 	}
 
 	private int chartPoints() {
-		List<WebElement> charts = browser.all("#chart-default");
-		return charts.isEmpty() ? 0 : Integer.parseInt(charts.get(0).getDomAttribute("data-points"));
+		String points = browser.attribute("#chart-default", "data-points");
+		return (points != null) ? Integer.parseInt(points) : 0;
 	}
 
 	private long shownLag(String group) {
-		List<WebElement> lag = browser.all("h3[data-group='" + group + "'] .offset-lag");
-		return lag.isEmpty() ? -1 : Long.parseLong(lag.get(0).getText().replace(",", ""));
+		String lag = browser.text("h3[data-group='" + group + "'] .offset-lag");
+		return (lag != null) ? Long.parseLong(lag.replace(",", "")) : -1;
 	}
 
 	private String containerState(String id) {

@@ -5,7 +5,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.WebElement;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -48,11 +47,11 @@ class KafkaConsoleReadOnlyBrowserTests {
 	void withReadOnlyAccessTheListenerButtonsAreDisabledWithTheReason() {
 		browser.load("http://localhost:" + this.port + "/kafka-console/");
 		browser.show("listeners");
-		assertThat(browser.one("#read-only-note").getText()).contains("management.endpoint.kafka.access=unrestricted");
-		assertThat(browser.all("tr[data-container] button")).isNotEmpty().allSatisfy((WebElement button) -> {
-			assertThat(button.isEnabled()).isFalse();
-			assertThat(button.getDomAttribute("title")).contains("management.endpoint.kafka.access=unrestricted");
-		});
+		assertThat(browser.text("#read-only-note")).contains("management.endpoint.kafka.access=unrestricted");
+		assertThat(browser.attributes("tr[data-container] button", "disabled")).isNotEmpty()
+			.allSatisfy((disabled) -> assertThat(disabled).isNotNull());
+		assertThat(browser.attributes("tr[data-container] button", "title"))
+			.allSatisfy((title) -> assertThat(title).contains("management.endpoint.kafka.access=unrestricted"));
 		browser.screenshot("listeners-read-only");
 		int status = http().post()
 			.uri("/actuator/kafka/orders")
