@@ -71,6 +71,7 @@ class ArchitectureTests {
 			// Configuration properties, and the types of their values.
 			Map.entry("client.KafkaClientsProperties", "@ConfigurationProperties kafka.starter.clients"),
 			Map.entry("actuate.KafkaEndpointProperties", "@ConfigurationProperties kafka.starter.endpoint"),
+			Map.entry("actuate.KafkaConsoleProperties", "@ConfigurationProperties kafka.starter.console"),
 			Map.entry("clientmetrics.ClientMetricsProperties", "@ConfigurationProperties kafka.starter.client-metrics"),
 			Map.entry("clientmetrics.ObservationProperties", "@ConfigurationProperties kafka.starter.observation"),
 			Map.entry("consumer.ConsumerReliabilityProperties", "@ConfigurationProperties kafka.starter.consumer"),

@@ -51,7 +51,7 @@ class ConfigurationReferenceTests {
 	/** The feature page each group of keys belongs to, relative to docs/. */
 	private static final Map<String, String> PAGES = Map.ofEntries(Map.entry("kafka.starter.clients", "named-clients.md"),
 			Map.entry("kafka.starter.client-metrics", "metrics.md#client-metrics-and-observation"),
-			Map.entry("kafka.starter.consumer", "reliability.md"),
+			Map.entry("kafka.starter.console", "console.md"), Map.entry("kafka.starter.consumer", "reliability.md"),
 			Map.entry("kafka.starter.deduplication", "reliability.md#deduplication"),
 			Map.entry("kafka.starter.dev-broker", "dev-broker.md"),
 			Map.entry("kafka.starter.e2e", "metrics.md#end-to-end-latency"),
@@ -146,6 +146,7 @@ class ConfigurationReferenceTests {
 			case "reliability" -> "Reliability";
 			case "dev-broker" -> "Dev broker";
 			case "actuator-endpoint" -> "Actuator endpoint";
+			case "console" -> "Kafka console";
 			case "health" -> "Health and probes";
 			case "interceptors" -> "Interceptors";
 			case "consumer-lag" -> "Consumer lag";

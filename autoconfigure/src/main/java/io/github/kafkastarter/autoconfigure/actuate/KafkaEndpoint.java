@@ -39,6 +39,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -59,9 +60,24 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * <li>{@code POST /actuator/kafka/{id}} with {@code {"action": "pause"}} (or
  * {@code resume}, {@code stop}, {@code start}): operate a listener container.</li>
  * </ul>
+ * For the Kafka console (and anyone else):
+ * <ul>
+ * <li>{@code GET /actuator/kafka/lag-history/{client}}: the client's lag of the last
+ * hour, group totals per refresh;</li>
+ * <li>{@code GET /actuator/kafka/topics/{client}}: the client's cluster (id, brokers,
+ * controller) and topics (partitions, leaders, replicas, in-sync replicas, offsets);</li>
+ * <li>{@code GET /actuator/kafka/console/settings}: whether write operations and records
+ * are allowed, and why not;</li>
+ * <li>{@code GET /actuator/kafka/records/{client}/{topic}/{partition}?limit=20}: the last
+ * records of a partition, and {@code POST /actuator/kafka/records/{client}/{topic}} with
+ * {@code {"key": ..., "value": ..., "headers": "name: value\n...", "partition": ...}}: send a
+ * record;
+ * both only when {@code kafka.starter.console.records} is on (by default only with the
+ * dev broker), as records can hold personal data.</li>
+ * </ul>
  * Read-only by default, as an operation that stops consumption should be a deliberate
  * choice: {@code management.endpoint.kafka.access=unrestricted} allows the write
- * operation.
+ * operations.
  */
 @Endpoint(id = "kafka", defaultAccess = Access.READ_ONLY)
 public class KafkaEndpoint {
@@ -78,21 +94,36 @@ public class KafkaEndpoint {
 
 	private final Duration timeout;
 
+	private final ConsoleSettings console;
+
+	private final ConsoleTopics topics;
+
+	private final ConsoleRecords records;
+
 	private final Supplier<@Nullable GroupActivity> groupActivity;
 
 	KafkaEndpoint(KafkaClients clients, ListenerContainerStates containers,
 			ObjectProvider<LagMonitorRegistry> lagMonitors, KafkaConfigurationSanitizer sanitizer, Duration timeout) {
-		this(clients, containers, lagMonitors, sanitizer, timeout, () -> null);
+		this(clients, containers, lagMonitors, sanitizer, timeout, ConsoleSettings.READ_ONLY);
 	}
 
 	KafkaEndpoint(KafkaClients clients, ListenerContainerStates containers,
 			ObjectProvider<LagMonitorRegistry> lagMonitors, KafkaConfigurationSanitizer sanitizer, Duration timeout,
-			Supplier<@Nullable GroupActivity> groupActivity) {
+			ConsoleSettings console) {
+		this(clients, containers, lagMonitors, sanitizer, timeout, console, () -> null);
+	}
+
+	KafkaEndpoint(KafkaClients clients, ListenerContainerStates containers,
+			ObjectProvider<LagMonitorRegistry> lagMonitors, KafkaConfigurationSanitizer sanitizer, Duration timeout,
+			ConsoleSettings console, Supplier<@Nullable GroupActivity> groupActivity) {
 		this.clients = clients;
 		this.containers = containers;
 		this.lagMonitors = lagMonitors;
 		this.sanitizer = sanitizer;
 		this.timeout = timeout;
+		this.console = console;
+		this.topics = new ConsoleTopics(timeout);
+		this.records = new ConsoleRecords(timeout);
 		this.groupActivity = groupActivity;
 	}
 
@@ -145,6 +176,126 @@ public class KafkaEndpoint {
 			case START -> container.start();
 		}
 		return describe(this.containers.state(container));
+	}
+
+	/**
+	 * A view of the console: {@code lag-history/{client}}, {@code topics/{client}} or
+	 * {@code console/settings}.
+	 * @param view {@code lag-history}, {@code topics} or {@code console}
+	 * @param name the client, or {@code settings}
+	 * @return the view, or {@code null} (404) for an unknown view or client
+	 */
+	@ReadOperation
+	public @Nullable Object view(@Selector String view, @Selector String name) {
+		return switch (view) {
+			case "lag-history" -> lagHistory(name);
+			case "topics" -> topics(name);
+			case "console" -> "settings".equals(name) ? this.console : null;
+			default -> null;
+		};
+	}
+
+	private @Nullable List<LagSnapshot> lagHistory(String client) {
+		LagMonitorRegistry monitors = this.lagMonitors.getIfAvailable();
+		if (monitors == null || !this.clients.contains(client)) {
+			return null;
+		}
+		return monitors.forClient(client)
+			.map(ClientLagMonitor::history)
+			.orElse(List.of())
+			.stream()
+			.map((snapshot) -> (snapshot.lastError() != null) ? new LagSnapshot(snapshot.client(),
+					snapshot.refreshedAt(), snapshot.stale(), KafkaSecrets.mask(snapshot.lastError(), secrets(client)),
+					snapshot.groups()) : snapshot)
+			.toList();
+	}
+
+	private @Nullable ClusterDescriptor topics(String client) {
+		if (!this.clients.contains(client)) {
+			return null;
+		}
+		try {
+			return this.topics.describe(admin(client));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return ClusterDescriptor.failed("Interrupted");
+		}
+		catch (ExecutionException ex) {
+			return ClusterDescriptor.failed(error(client, (ex.getCause() != null) ? ex.getCause() : ex));
+		}
+		catch (TimeoutException ex) {
+			return ClusterDescriptor.failed("No answer from the brokers within " + this.timeout);
+		}
+		catch (RuntimeException ex) {
+			return ClusterDescriptor.failed(error(client, ex));
+		}
+	}
+
+	/**
+	 * The last records of a partition, newest first; only when
+	 * {@code kafka.starter.console.records} is on.
+	 * @param view {@code records}
+	 * @param client the client
+	 * @param topic the topic
+	 * @param partition the partition
+	 * @param limit how many records at most (default 20, at most 100)
+	 * @return the records, or {@code null} (404) for an unknown view or client
+	 * @throws InvalidEndpointRequestException when records are off
+	 */
+	@ReadOperation
+	public @Nullable RecordsDescriptor records(@Selector String view, @Selector String client, @Selector String topic,
+			@Selector int partition, @Nullable Integer limit) {
+		if (!"records".equals(view) || !this.clients.contains(client)) {
+			return null;
+		}
+		requireRecords();
+		try {
+			return this.records.read(this.clients.get(client), topic, partition, limit);
+		}
+		catch (RuntimeException ex) {
+			return new RecordsDescriptor(topic, partition, 0, 0, List.of(), error(client, ex));
+		}
+	}
+
+	/**
+	 * Sends a record, as UTF-8 text, with the client's producer settings; only when
+	 * {@code kafka.starter.console.records} is on.
+	 * @param view {@code records}
+	 * @param client the client
+	 * @param topic the topic
+	 * @param key the key, or {@code null}
+	 * @param value the value, or {@code null}
+	 * @param headers the headers, one {@code name: value} a line
+	 * @param partition the partition, or {@code null} for the client's partitioner
+	 * @return where the record was written, or {@code null} (404) for an unknown view or
+	 * client
+	 * @throws InvalidEndpointRequestException when records are off
+	 */
+	@WriteOperation
+	public @Nullable SentRecordDescriptor send(@Selector String view, @Selector String client, @Selector String topic,
+			@Nullable String key, @Nullable String value, @Nullable String headers,
+			@Nullable Integer partition) {
+		if (!"records".equals(view) || !this.clients.contains(client)) {
+			return null;
+		}
+		requireRecords();
+		try {
+			return this.records.send(this.clients.get(client), topic, partition, key, value, headers);
+		}
+		catch (RuntimeException ex) {
+			return new SentRecordDescriptor(topic, partition, null, null, error(client, ex));
+		}
+	}
+
+	boolean recordsEnabled() {
+		return this.console.records();
+	}
+
+	private void requireRecords() {
+		if (!this.console.records()) {
+			throw new InvalidEndpointRequestException(ConsoleSettings.RECORDS_OFF, ConsoleSettings.RECORDS_OFF);
+		}
 	}
 
 	private ClientDescriptor describe(KafkaClient client) {
@@ -444,6 +595,127 @@ public class KafkaEndpoint {
 		static MemberDescriptor of(MemberDescription member) {
 			return new MemberDescriptor(member.consumerId(), member.groupInstanceId().orElse(null),
 					member.clientId(), member.host(), GroupDescriptor.sorted(member.assignment().topicPartitions()));
+		}
+
+	}
+
+	/**
+	 * What the endpoint allows, for the console.
+	 *
+	 * @param writeOperations whether write operations (pause, resume, stop, start, send) are
+	 * allowed by {@code management.endpoint.kafka.access}
+	 * @param writeOperationsReason why not, when they are not
+	 * @param records whether records can be read and sent
+	 * @param recordsReason why not, when they cannot
+	 */
+	public record ConsoleSettings(boolean writeOperations, @Nullable String writeOperationsReason, boolean records,
+			@Nullable String recordsReason) implements OperationResponseBody {
+
+		static final String READ_ONLY_ACCESS = "The kafka endpoint is read-only: set "
+				+ "management.endpoint.kafka.access=unrestricted to operate listeners and send records.";
+
+		static final String RECORDS_OFF = "Records are off: set kafka.starter.console.records=true to read and send "
+				+ "records through the kafka endpoint (on by default only with the dev broker, as records can hold "
+				+ "personal data).";
+
+		static final ConsoleSettings READ_ONLY = of(false, false);
+
+		static ConsoleSettings of(boolean writeOperations, boolean records) {
+			return new ConsoleSettings(writeOperations, writeOperations ? null : READ_ONLY_ACCESS, records,
+					records ? null : RECORDS_OFF);
+		}
+
+	}
+
+	/**
+	 * A client's cluster and topics.
+	 *
+	 * @param clusterId the cluster id
+	 * @param controller the controller, {@code host:port (id n)}
+	 * @param brokers the brokers
+	 * @param topics the topics, internal ones left out, by name
+	 * @param error why the cluster could not be described, or {@code null}
+	 */
+	public record ClusterDescriptor(@Nullable String clusterId, @Nullable String controller, List<String> brokers,
+			List<TopicDescriptor> topics, @Nullable String error) implements OperationResponseBody {
+
+		static ClusterDescriptor failed(String error) {
+			return new ClusterDescriptor(null, null, List.of(), List.of(), error);
+		}
+
+	}
+
+	/**
+	 * One topic.
+	 *
+	 * @param name its name
+	 * @param partitions its partitions
+	 */
+	public record TopicDescriptor(String name, List<TopicPartitionDescriptor> partitions) {
+
+	}
+
+	/**
+	 * One partition of a topic.
+	 *
+	 * @param partition the partition
+	 * @param leader the leader's broker id, or {@code null} without a leader
+	 * @param replicas the replicas' broker ids
+	 * @param inSyncReplicas the in-sync replicas' broker ids
+	 * @param startOffset the earliest offset
+	 * @param endOffset the end offset (the offset of the next record to be written)
+	 */
+	public record TopicPartitionDescriptor(int partition, @Nullable Integer leader, List<Integer> replicas,
+			List<Integer> inSyncReplicas, @Nullable Long startOffset, @Nullable Long endOffset) {
+
+	}
+
+	/**
+	 * The last records of a partition.
+	 *
+	 * @param topic the topic
+	 * @param partition the partition
+	 * @param fromOffset the first offset read
+	 * @param endOffset the end offset when read
+	 * @param records the records, newest first
+	 * @param error why they could not be read, or {@code null}
+	 */
+	public record RecordsDescriptor(String topic, int partition, long fromOffset, long endOffset,
+			List<RecordDescriptor> records, @Nullable String error) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * One record, its key, value and headers as text: UTF-8, or Base64 prefixed
+	 * {@code base64:}, cut after 10,000 bytes.
+	 *
+	 * @param offset its offset
+	 * @param timestamp its timestamp
+	 * @param key its key
+	 * @param value its value
+	 * @param valueSize the value's size in bytes, -1 for a null value
+	 * @param valueTruncated whether the value was cut
+	 * @param headers its headers
+	 */
+	public record RecordDescriptor(long offset, String timestamp, @Nullable String key, @Nullable String value,
+			int valueSize, boolean valueTruncated, Map<String, @Nullable String> headers) {
+
+	}
+
+	/**
+	 * Where a record was sent.
+	 *
+	 * @param topic the topic
+	 * @param partition the partition
+	 * @param offset its offset
+	 * @param timestamp its timestamp
+	 * @param error why it could not be sent, or {@code null}
+	 */
+	public record SentRecordDescriptor(String topic, @Nullable Integer partition, @Nullable Long offset,
+			@Nullable String timestamp, @Nullable String error) implements OperationResponseBody {
+
+		SentRecordDescriptor(String topic, int partition, long offset, String timestamp) {
+			this(topic, partition, (Long) offset, timestamp, null);
 		}
 
 	}

@@ -8,10 +8,16 @@ import io.github.kafkastarter.autoconfigure.groupactivity.GroupActivity;
 import io.github.kafkastarter.autoconfigure.health.ListenerContainerStates;
 import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
+import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -36,8 +42,10 @@ import org.springframework.kafka.listener.ListenerContainerRegistry;
 @ConditionalOnClass({ Endpoint.class, KafkaTemplate.class })
 @ConditionalOnBean(KafkaClients.class)
 @ConditionalOnAvailableEndpoint(KafkaEndpoint.class)
-@EnableConfigurationProperties(KafkaEndpointProperties.class)
+@EnableConfigurationProperties({ KafkaEndpointProperties.class, KafkaConsoleProperties.class })
 final class KafkaEndpointAutoConfiguration {
+
+	static final String DEV_BROKER_BEAN = "kafkaStarterDevBroker";
 
 	// Also declared by the health auto-configuration; the endpoint needs it without health.
 	@Bean
@@ -51,10 +59,28 @@ final class KafkaEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	KafkaEndpoint kafkaEndpoint(KafkaClients clients, ListenerContainerStates states,
 			ObjectProvider<LagMonitorRegistry> lagMonitors, ObjectProvider<SanitizingFunction> sanitizingFunctions,
-			KafkaEndpointProperties properties, ObjectProvider<GroupActivity> groupActivity) {
+			KafkaEndpointProperties properties, KafkaConsoleProperties console,
+			ObjectProvider<EndpointAccessResolver> accessResolver, ListableBeanFactory beanFactory,
+			ObjectProvider<GroupActivity> groupActivity) {
 		return new KafkaEndpoint(clients, states, lagMonitors,
 				new KafkaConfigurationSanitizer(sanitizingFunctions.orderedStream().toList()), properties.getTimeout(),
-				groupActivity::getIfAvailable);
+				consoleSettings(console, accessResolver.getIfAvailable(), beanFactory), groupActivity::getIfAvailable);
+	}
+
+	/**
+	 * Whether the write operations are allowed (as Spring Boot decides from
+	 * {@code management.endpoint.kafka.access} and
+	 * {@code management.endpoints.access.*}), and whether records are on: as set, or when
+	 * the dev broker runs (its bean, looked up by name, so that this package does not
+	 * depend on the dev broker's).
+	 */
+	static KafkaEndpoint.ConsoleSettings consoleSettings(KafkaConsoleProperties console,
+			@Nullable EndpointAccessResolver accessResolver, ListableBeanFactory beanFactory) {
+		Access access = (accessResolver != null) ? accessResolver.accessFor(EndpointId.of("kafka"), Access.READ_ONLY)
+				: Access.READ_ONLY;
+		Boolean records = console.getRecords();
+		return KafkaEndpoint.ConsoleSettings.of(access == Access.UNRESTRICTED,
+				(records != null) ? records : beanFactory.containsBean(DEV_BROKER_BEAN));
 	}
 
 	@Bean

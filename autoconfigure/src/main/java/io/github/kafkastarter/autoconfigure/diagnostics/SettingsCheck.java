@@ -2,6 +2,7 @@ package io.github.kafkastarter.autoconfigure.diagnostics;
 
 import java.util.List;
 
+import io.github.kafkastarter.autoconfigure.actuate.KafkaConsoleProperties;
 import io.github.kafkastarter.autoconfigure.actuate.KafkaEndpointProperties;
 import io.github.kafkastarter.autoconfigure.consumer.ConsumerReliabilityProperties;
 import io.github.kafkastarter.autoconfigure.dedup.DeduplicationProperties;
@@ -27,6 +28,7 @@ final class SettingsCheck implements ConfigurationCheck {
 			new Settings("lag", LagProperties.class, true), new Settings("e2e", EndToEndLatencyProperties.class, true),
 			new Settings("health", KafkaHealthProperties.class, true),
 			new Settings("endpoint", KafkaEndpointProperties.class, false),
+			new Settings("console", KafkaConsoleProperties.class, false),
 			new Settings("producer", ProducerReliabilityProperties.class, true),
 			new Settings("producer", RecordIdProperties.class, true),
 			new Settings("consumer", ConsumerReliabilityProperties.class, true),

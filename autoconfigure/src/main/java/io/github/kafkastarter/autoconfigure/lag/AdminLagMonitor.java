@@ -100,6 +100,8 @@ final class AdminLagMonitor implements ClientLagMonitor {
 
 	private volatile LagSnapshot snapshot;
 
+	private final LagHistory history;
+
 	private volatile @Nullable IsolationLevel resolvedIsolationLevel;
 
 	private boolean closed;
@@ -157,6 +159,7 @@ final class AdminLagMonitor implements ClientLagMonitor {
 		this.tails = new UnreadableTails(
 				() -> UnreadableTails.readerConfigs(readerConfigs.get(), resolvedIsolationLevel()), readerFactory);
 		this.snapshot = LagSnapshot.empty(client);
+		this.history = new LagHistory(settings.getInterval());
 	}
 
 	@Override
@@ -167,6 +170,11 @@ final class AdminLagMonitor implements ClientLagMonitor {
 	@Override
 	public LagSnapshot snapshot() {
 		return this.snapshot;
+	}
+
+	@Override
+	public List<LagSnapshot> history() {
+		return this.history.entries();
 	}
 
 	LagProperties settings() {
@@ -259,6 +267,7 @@ final class AdminLagMonitor implements ClientLagMonitor {
 	 */
 	void publish(LagSnapshot next) {
 		this.snapshot = next;
+		this.history.add(next);
 		for (Consumer<LagSnapshot> listener : this.listeners) {
 			try {
 				listener.accept(next);
