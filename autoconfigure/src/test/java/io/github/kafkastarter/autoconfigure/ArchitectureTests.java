@@ -81,6 +81,7 @@ class ArchitectureTests {
 			Map.entry("health.KafkaHealthProperties", "@ConfigurationProperties kafka.starter.health"),
 			Map.entry("interceptor.InterceptorProperties", "@ConfigurationProperties kafka.starter.interceptors"),
 			Map.entry("lag.LagProperties", "@ConfigurationProperties kafka.starter.lag"),
+			Map.entry("groupactivity.GroupActivityProperties", "@ConfigurationProperties kafka.starter.group-activity"),
 			Map.entry("latency.EndToEndLatencyProperties", "@ConfigurationProperties kafka.starter.e2e"),
 			Map.entry("parallel.ParallelProperties", "@ConfigurationProperties kafka.starter.parallel"),
 			Map.entry("priority.PriorityProperties", "@ConfigurationProperties kafka.starter.priority"),
@@ -103,6 +104,7 @@ class ArchitectureTests {
 			Map.entry("client.ListenerEndpoints", "the listener method behind a container, for annotations"),
 			// State one feature publishes and another reads (see FEATURE_DEPENDENCIES).
 			Map.entry("health.ListenerContainerStates", "every listener container's state, shown by the actuator endpoint"),
+			Map.entry("groupactivity.GroupActivity", "rebalances, commit failures and idle consumers per group, shown by listener health and the endpoint"),
 			Map.entry("share.ShareGroupSupport", "whether a cluster has share groups, read by share health")));
 
 	/**
@@ -121,6 +123,8 @@ class ArchitectureTests {
 			Map.entry("actuate -> health", "the endpoint shows the listener containers' states"),
 			Map.entry("actuate -> lag", "the endpoint shows the groups' lag; ordered after lag"),
 			Map.entry("health -> lag", "lag health reads the lag snapshots; ordered after lag"),
+			Map.entry("health -> groupactivity", "listener health shows rebalance storms, commit failures and idle consumers"),
+			Map.entry("actuate -> groupactivity", "the endpoint shows rebalances, commit failures and idle consumers per group"),
 			Map.entry("health -> share", "share-container health reads whether the cluster has share groups"),
 			Map.entry("poisonpill -> errorhandling", "poison pills of batch listeners go to the dead-letter recoverer"),
 			Map.entry("dedup -> errorhandling",

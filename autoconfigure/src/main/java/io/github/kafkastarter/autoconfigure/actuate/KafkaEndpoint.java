@@ -12,10 +12,12 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
+import io.github.kafkastarter.autoconfigure.groupactivity.GroupActivity;
 import io.github.kafkastarter.autoconfigure.health.ListenerContainerStates.ListenerContainerState;
 import io.github.kafkastarter.autoconfigure.health.ListenerContainerStates;
 import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
@@ -52,7 +54,8 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * <li>{@code GET /actuator/kafka}: every client (bootstrap servers, effective producer,
  * consumer and admin configuration, secrets masked), every listener container, every
  * consumer group in use (described by the broker, within
- * {@code kafka.starter.endpoint.timeout}) and the lag monitor's latest snapshot;</li>
+ * {@code kafka.starter.endpoint.timeout}), the lag monitor's latest snapshot and, per
+ * group, the rebalances, commit failures and idle consumers this application saw;</li>
  * <li>{@code GET /actuator/kafka/{id}}: one listener container;</li>
  * <li>{@code POST /actuator/kafka/{id}} with {@code {"action": "pause"}} (or
  * {@code resume}, {@code stop}, {@code start}): operate a listener container.</li>
@@ -97,6 +100,8 @@ public class KafkaEndpoint {
 
 	private final ConsoleRecords records;
 
+	private final Supplier<@Nullable GroupActivity> groupActivity;
+
 	KafkaEndpoint(KafkaClients clients, ListenerContainerStates containers,
 			ObjectProvider<LagMonitorRegistry> lagMonitors, KafkaConfigurationSanitizer sanitizer, Duration timeout) {
 		this(clients, containers, lagMonitors, sanitizer, timeout, ConsoleSettings.READ_ONLY);
@@ -105,6 +110,12 @@ public class KafkaEndpoint {
 	KafkaEndpoint(KafkaClients clients, ListenerContainerStates containers,
 			ObjectProvider<LagMonitorRegistry> lagMonitors, KafkaConfigurationSanitizer sanitizer, Duration timeout,
 			ConsoleSettings console) {
+		this(clients, containers, lagMonitors, sanitizer, timeout, console, () -> null);
+	}
+
+	KafkaEndpoint(KafkaClients clients, ListenerContainerStates containers,
+			ObjectProvider<LagMonitorRegistry> lagMonitors, KafkaConfigurationSanitizer sanitizer, Duration timeout,
+			ConsoleSettings console, Supplier<@Nullable GroupActivity> groupActivity) {
 		this.clients = clients;
 		this.containers = containers;
 		this.lagMonitors = lagMonitors;
@@ -113,6 +124,7 @@ public class KafkaEndpoint {
 		this.console = console;
 		this.topics = new ConsoleTopics(timeout);
 		this.records = new ConsoleRecords(timeout);
+		this.groupActivity = groupActivity;
 	}
 
 	/**
@@ -127,7 +139,7 @@ public class KafkaEndpoint {
 		}
 		List<ListenerContainerState> states = this.containers.states();
 		List<ContainerDescriptor> containers = states.stream().map(this::describe).toList();
-		return new KafkaDescriptor(clients, containers, describeGroups(states), lag());
+		return new KafkaDescriptor(clients, containers, describeGroups(states), lag(), groupActivity());
 	}
 
 	/**
@@ -382,6 +394,22 @@ public class KafkaEndpoint {
 		}
 	}
 
+	private @Nullable Map<String, Map<String, Map<String, Object>>> groupActivity() {
+		GroupActivity activity = this.groupActivity.get();
+		if (activity == null) {
+			return null;
+		}
+		Map<String, Map<String, Map<String, Object>>> byClient = new LinkedHashMap<>();
+		for (KafkaClient client : this.clients) {
+			Map<String, Map<String, Object>> groups = new LinkedHashMap<>();
+			activity.groups(client.name()).forEach((group) -> groups.put(group.groupId(), group.details()));
+			if (!groups.isEmpty()) {
+				byClient.put(client.name(), groups);
+			}
+		}
+		return byClient;
+	}
+
 	private @Nullable Map<String, LagDescriptor> lag() {
 		LagMonitorRegistry monitors = this.lagMonitors.getIfAvailable();
 		if (monitors == null) {
@@ -462,10 +490,12 @@ public class KafkaEndpoint {
 	 * @param consumerGroups the consumer groups of the containers, by client and group id
 	 * @param lag the lag monitor's snapshot per client, or {@code null} without a lag
 	 * monitor
+	 * @param groupActivity per client and group, its rebalances (and storm), offset commit
+	 * failures and idle consumers, or {@code null} when they are not watched
 	 */
 	public record KafkaDescriptor(Map<String, ClientDescriptor> clients, List<ContainerDescriptor> containers,
-			Map<String, Map<String, GroupDescriptor>> consumerGroups,
-			@Nullable Map<String, LagDescriptor> lag) implements OperationResponseBody {
+			Map<String, Map<String, GroupDescriptor>> consumerGroups, @Nullable Map<String, LagDescriptor> lag,
+			@Nullable Map<String, Map<String, Map<String, Object>>> groupActivity) implements OperationResponseBody {
 
 	}
 

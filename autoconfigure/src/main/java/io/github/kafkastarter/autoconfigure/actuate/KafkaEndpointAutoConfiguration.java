@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
+import io.github.kafkastarter.autoconfigure.groupactivity.GroupActivity;
 import io.github.kafkastarter.autoconfigure.health.ListenerContainerStates;
 import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
 
@@ -59,10 +60,11 @@ final class KafkaEndpointAutoConfiguration {
 	KafkaEndpoint kafkaEndpoint(KafkaClients clients, ListenerContainerStates states,
 			ObjectProvider<LagMonitorRegistry> lagMonitors, ObjectProvider<SanitizingFunction> sanitizingFunctions,
 			KafkaEndpointProperties properties, KafkaConsoleProperties console,
-			ObjectProvider<EndpointAccessResolver> accessResolver, ListableBeanFactory beanFactory) {
+			ObjectProvider<EndpointAccessResolver> accessResolver, ListableBeanFactory beanFactory,
+			ObjectProvider<GroupActivity> groupActivity) {
 		return new KafkaEndpoint(clients, states, lagMonitors,
 				new KafkaConfigurationSanitizer(sanitizingFunctions.orderedStream().toList()), properties.getTimeout(),
-				consoleSettings(console, accessResolver.getIfAvailable(), beanFactory));
+				consoleSettings(console, accessResolver.getIfAvailable(), beanFactory), groupActivity::getIfAvailable);
 	}
 
 	/**

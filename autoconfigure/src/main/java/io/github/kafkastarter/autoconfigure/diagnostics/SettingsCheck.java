@@ -8,6 +8,7 @@ import io.github.kafkastarter.autoconfigure.consumer.ConsumerReliabilityProperti
 import io.github.kafkastarter.autoconfigure.dedup.DeduplicationProperties;
 import io.github.kafkastarter.autoconfigure.dedup.RecordIdProperties;
 import io.github.kafkastarter.autoconfigure.devbroker.DevBrokerProperties;
+import io.github.kafkastarter.autoconfigure.groupactivity.GroupActivityProperties;
 import io.github.kafkastarter.autoconfigure.health.KafkaHealthProperties;
 import io.github.kafkastarter.autoconfigure.lag.LagProperties;
 import io.github.kafkastarter.autoconfigure.latency.EndToEndLatencyProperties;
@@ -31,7 +32,8 @@ final class SettingsCheck implements ConfigurationCheck {
 			new Settings("producer", ProducerReliabilityProperties.class, true),
 			new Settings("producer", RecordIdProperties.class, true),
 			new Settings("consumer", ConsumerReliabilityProperties.class, true),
-			new Settings("deduplication", DeduplicationProperties.class, false));
+			new Settings("deduplication", DeduplicationProperties.class, false),
+			new Settings("group-activity", GroupActivityProperties.class, false));
 
 	@Override
 	public void check(ConfigurationCheckContext context) {

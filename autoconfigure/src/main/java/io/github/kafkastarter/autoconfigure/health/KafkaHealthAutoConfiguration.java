@@ -15,6 +15,7 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
+import io.github.kafkastarter.autoconfigure.groupactivity.GroupActivity;
 import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
 import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
 import io.github.kafkastarter.autoconfigure.share.ShareGroupSupport;
@@ -149,8 +150,9 @@ final class KafkaHealthAutoConfiguration {
 		@Bean(LISTENERS_CONTRIBUTOR)
 		@Fallback
 		@ConditionalOnMissingBean(name = LISTENERS_CONTRIBUTOR)
-		CompositeHealthContributor kafkaListenersHealthContributor(ListenerContainerStates states) {
-			return new ListenerContainersHealthContributor(states);
+		CompositeHealthContributor kafkaListenersHealthContributor(ListenerContainerStates states,
+				ObjectProvider<GroupActivity> groupActivity) {
+			return new ListenerContainersHealthContributor(states, groupActivity::getIfAvailable);
 		}
 
 	}

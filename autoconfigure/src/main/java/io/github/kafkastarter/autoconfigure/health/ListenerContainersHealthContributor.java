@@ -4,8 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import io.github.kafkastarter.autoconfigure.groupactivity.GroupActivity;
 import io.github.kafkastarter.autoconfigure.health.ListenerContainerStates.ListenerContainerState;
 import org.jspecify.annotations.Nullable;
 
@@ -21,7 +23,11 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * (an {@code Error}, fenced, authentication, no offset), failed to start, not polling,
  * retrying after an authentication failure, or, for a share-group container, a consumer
  * that stopped or a cluster without share groups. A container paused or stopped on purpose
- * is {@code UP}. Containers appear as they are created, so the entries are computed on each
+ * is {@code UP}. The details also show, per consumer group, its rebalances (and a
+ * rebalance storm), its offset commit failures and its idle consumers
+ * ({@link GroupActivity}): warnings that leave the status {@code UP}, unless
+ * {@code kafka.starter.group-activity.commit-failures-down} is set and commits keep failing.
+ * Containers appear as they are created, so the entries are computed on each
  * call, from memory.
  */
 final class ListenerContainersHealthContributor implements CompositeHealthContributor {
@@ -30,8 +36,21 @@ final class ListenerContainersHealthContributor implements CompositeHealthContri
 
 	private final ListenerContainerStates states;
 
+	private final Supplier<@Nullable GroupActivity> groups;
+
 	ListenerContainersHealthContributor(ListenerContainerStates states) {
+		this(states, () -> null);
+	}
+
+	/**
+	 * Creates the contributor.
+	 * @param states the containers' states
+	 * @param groups what happens in their consumer groups (rebalance storms, commit
+	 * failures, idle consumers), shown as details; {@code null} when not watched
+	 */
+	ListenerContainersHealthContributor(ListenerContainerStates states, Supplier<@Nullable GroupActivity> groups) {
 		this.states = states;
+		this.groups = groups;
 	}
 
 	@Override
@@ -80,7 +99,30 @@ final class ListenerContainersHealthContributor implements CompositeHealthContri
 			for (ListenerContainerState state : states) {
 				containers.put(state.id(), details(state));
 			}
-			return (healthy ? Health.up() : Health.down()).withDetail("containers", containers).build();
+			Health.Builder health = (healthy ? Health.up() : Health.down()).withDetail("containers", containers);
+			GroupActivity activity = ListenerContainersHealthContributor.this.groups.get();
+			if (activity != null) {
+				groupDetails(activity, health);
+			}
+			return health.build();
+		}
+
+		// Rebalance storms, idle consumers and commit failures are warnings in the details;
+		// only commits failing for too long, and only when configured, take the client down
+		// (this contributor is part of liveness).
+		private void groupDetails(GroupActivity activity, Health.Builder health) {
+			Map<String, Object> groups = new LinkedHashMap<>();
+			boolean commitsFailing = false;
+			for (GroupActivity.GroupReport group : activity.groups(this.client)) {
+				groups.put(group.groupId(), group.details());
+				commitsFailing |= group.commitsFailing();
+			}
+			if (!groups.isEmpty()) {
+				health.withDetail("consumerGroups", groups);
+			}
+			if (commitsFailing && activity.commitFailuresDown()) {
+				health.down();
+			}
 		}
 
 		private Map<String, Object> details(ListenerContainerState state) {

@@ -167,6 +167,31 @@ enum DeliberateDefault {
 	},
 
 	/**
+	 * Rebalances, offset commits and idle consumers watched: a rebalance listener on every
+	 * container (wrapping the container's own, if any) and a consumer post-processor that
+	 * sees each commit's outcome.
+	 */
+	GROUP_ACTIVITY("kafka.starter.group-activity.enabled=false") {
+
+		@Override
+		Difference undo(Difference difference, Map<String, String> boot) {
+			// The application's own listener is wrapped, not replaced: it is still called
+			// (groupactivity.RebalanceListenerCompositionTests).
+			if (difference.is("container.containerProperties.consumerRebalanceListener")
+					&& instanceOf(STARTER + "groupactivity.ObservingRebalanceListener").equals(difference.starter())) {
+				return difference.withStarter(difference.boot());
+			}
+			if (difference.is("consumerFactory.postProcessors") && "[]".equals(difference.boot())
+					&& ("[" + instanceOf(STARTER + "groupactivity.CommitObserver") + "]")
+						.equals(difference.starter())) {
+				return difference.withStarter(difference.boot());
+			}
+			return difference;
+		}
+
+	},
+
+	/**
 	 * An in-process broker when no cluster is configured and spring-kafka-test is on the
 	 * classpath, where Boot alone connects to localhost:9092.
 	 */
