@@ -5,26 +5,36 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The Grafana dashboard in {@code docs/dashboards} queries only metrics that the sample app
  * exposes on {@code /actuator/prometheus}, so that a renamed or removed meter breaks this test
- * rather than a user's dashboard (the same context as {@link SampleApplicationTests}).
+ * rather than a user's dashboard (the same context as {@link SampleApplicationTests}). A
+ * meter that only exists after an event (a failed offset commit) is made to exist by causing
+ * the event, not by leaving it out.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class DashboardMetricsTests {
@@ -37,8 +47,12 @@ class DashboardMetricsTests {
 	@LocalServerPort
 	int port;
 
+	@Autowired
+	ConsumerFactory<Object, Object> consumerFactory;
+
 	@Test
 	void everyMetricTheDashboardQueriesIsScraped() throws Exception {
+		failAnOffsetCommit();
 		JsonNode dashboard = JsonMapper.builder().build().readTree(Files.readString(DASHBOARD));
 		Set<String> queried = queriedMetrics(dashboard);
 		assertThat(queried).as("metrics queried by %s", DASHBOARD)
@@ -51,6 +65,27 @@ class DashboardMetricsTests {
 			missing.removeAll(scrapedMetrics(http.get().uri("/actuator/prometheus").retrieve().body(String.class)));
 			assertThat(missing).as("metrics the dashboard queries that /actuator/prometheus does not expose").isEmpty();
 		});
+	}
+
+	/**
+	 * A consumer that is not a member of a group whose member is active commits for it: the
+	 * coordinator refuses (the series of {@code kafka_starter_commit_failures_total} appears
+	 * at a group's first failed commit). A group of its own, so the sample's groups stay clean.
+	 */
+	private void failAnOffsetCommit() {
+		String group = "dashboard-commit-probe";
+		try (Consumer<Object, Object> member = this.consumerFactory.createConsumer(group, "probe-member");
+				Consumer<Object, Object> outsider = this.consumerFactory.createConsumer(group, "probe-outsider")) {
+			member.subscribe(List.of("orders.audit"));
+			await().atMost(Duration.ofSeconds(30)).until(() -> {
+				member.poll(Duration.ofMillis(100));
+				return !member.assignment().isEmpty();
+			});
+			TopicPartition partition = new TopicPartition("orders.audit", 0);
+			outsider.assign(List.of(partition));
+			assertThatExceptionOfType(CommitFailedException.class)
+				.isThrownBy(() -> outsider.commitSync(Map.of(partition, new OffsetAndMetadata(0))));
+		}
 	}
 
 	@Test
