@@ -133,6 +133,7 @@ function renderListeners() {
 		h('td', { class: 'state' }, badge(container.state)),
 		h('td', { class: 'wrap' }, container.problem || ''),
 		h('td', { class: 'wrap' }, container.assignedPartitions.join(', ')),
+		h('td', { class: 'wrap parallel' }, parallel(container.parallel)),
 		h('td', {}, container.since ? new Date(container.since).toLocaleTimeString() : '–'),
 		h('td', {}, h('div', { class: 'actions' }, Object.entries(ACTIONS).map(([action, allowed]) => h('button', {
 			'data-action': action, disabled: !writable || !allowed(container.state),
@@ -141,8 +142,16 @@ function renderListeners() {
 		}, action))))));
 	replace('view-listeners',
 		writable ? null : h('p', { class: 'note', id: 'read-only-note' }, state.settings.writeOperationsReason),
-		table(['Id', 'Client', 'Group', 'Topics', 'State', 'Problem', 'Assigned partitions', 'Since', 'Actions'], rows,
+		table(['Id', 'Client', 'Group', 'Topics', 'State', 'Problem', 'Assigned partitions', 'Parallel', 'Since', 'Actions'], rows,
 			{ id: 'listeners-table' }));
+}
+
+// A parallel listener's records: in flight (running) and held against its max-in-flight.
+function parallel(stats) {
+	if (!stats) return '–';
+	return stats.inFlight.toLocaleString('en') + ' in flight (' + stats.running.toLocaleString('en') + ' running), '
+		+ stats.held.toLocaleString('en') + ' of ' + stats.maxInFlight.toLocaleString('en') + ' held'
+		+ (stats.full ? ', full: partitions paused' : '');
 }
 
 function renderGroups() {

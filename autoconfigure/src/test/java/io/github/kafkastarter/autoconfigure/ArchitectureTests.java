@@ -125,6 +125,7 @@ class ArchitectureTests {
 			Map.entry("health -> lag", "lag health reads the lag snapshots; ordered after lag"),
 			Map.entry("health -> groupactivity", "listener health shows rebalance storms, commit failures and idle consumers"),
 			Map.entry("actuate -> groupactivity", "the endpoint shows rebalances, commit failures and idle consumers per group"),
+			Map.entry("actuate -> parallel", "the endpoint shows what a parallel listener has in flight and running"),
 			Map.entry("health -> share", "share-container health reads whether the cluster has share groups"),
 			Map.entry("poisonpill -> errorhandling", "poison pills of batch listeners go to the dead-letter recoverer"),
 			Map.entry("dedup -> errorhandling",

@@ -71,6 +71,10 @@ class KafkaConsoleBrowserTests {
 		assertThat(browser.attributes("tr[data-container]", "data-container"))
 			.contains("orders", "audit", "dead-orders", "enrichment");
 		assertThat(browser.text("tr[data-container='orders'] .state")).isEqualTo("RUNNING");
+		// A parallel listener shows its records in flight and held; a plain one has none.
+		assertThat(browser.text("tr[data-container='enrichment'] .parallel"))
+			.matches("[\\d,]+ in flight \\([\\d,]+ running\\), [\\d,]+ of 1,024 held.*");
+		assertThat(browser.text("tr[data-container='orders'] .parallel")).isEqualTo("–");
 		browser.screenshot("listeners");
 		browser.show("groups");
 		await().atMost(WAIT).until(() -> !browser.all("h3[data-group='order-service']").isEmpty());

@@ -24,6 +24,7 @@ import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
 import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
 import io.github.kafkastarter.autoconfigure.lag.LagSnapshot.GroupLag;
 import io.github.kafkastarter.autoconfigure.lag.LagSnapshot;
+import io.github.kafkastarter.autoconfigure.parallel.ParallelListeners;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.admin.Admin;
@@ -102,6 +103,8 @@ public class KafkaEndpoint {
 
 	private final Supplier<@Nullable GroupActivity> groupActivity;
 
+	private final Supplier<@Nullable ParallelListeners> parallelListeners;
+
 	KafkaEndpoint(KafkaClients clients, ListenerContainerStates containers,
 			ObjectProvider<LagMonitorRegistry> lagMonitors, KafkaConfigurationSanitizer sanitizer, Duration timeout) {
 		this(clients, containers, lagMonitors, sanitizer, timeout, ConsoleSettings.READ_ONLY);
@@ -116,6 +119,13 @@ public class KafkaEndpoint {
 	KafkaEndpoint(KafkaClients clients, ListenerContainerStates containers,
 			ObjectProvider<LagMonitorRegistry> lagMonitors, KafkaConfigurationSanitizer sanitizer, Duration timeout,
 			ConsoleSettings console, Supplier<@Nullable GroupActivity> groupActivity) {
+		this(clients, containers, lagMonitors, sanitizer, timeout, console, groupActivity, () -> null);
+	}
+
+	KafkaEndpoint(KafkaClients clients, ListenerContainerStates containers,
+			ObjectProvider<LagMonitorRegistry> lagMonitors, KafkaConfigurationSanitizer sanitizer, Duration timeout,
+			ConsoleSettings console, Supplier<@Nullable GroupActivity> groupActivity,
+			Supplier<@Nullable ParallelListeners> parallelListeners) {
 		this.clients = clients;
 		this.containers = containers;
 		this.lagMonitors = lagMonitors;
@@ -125,6 +135,7 @@ public class KafkaEndpoint {
 		this.topics = new ConsoleTopics(timeout);
 		this.records = new ConsoleRecords(timeout);
 		this.groupActivity = groupActivity;
+		this.parallelListeners = parallelListeners;
 	}
 
 	/**
@@ -318,7 +329,12 @@ public class KafkaEndpoint {
 	private ContainerDescriptor describe(ListenerContainerState state) {
 		return new ContainerDescriptor(state.id(), state.client(), state.groupId(), state.topics(),
 				state.state().name(), state.healthy(), state.problem(), text(state.since()), state.assignedPartitions(),
-				text(state.idleSince()));
+				text(state.idleSince()), parallel(state.id()));
+	}
+
+	private @Nullable ParallelDescriptor parallel(String listenerId) {
+		ParallelListeners listeners = this.parallelListeners.get();
+		return (listeners != null) ? listeners.get(listenerId).map(ParallelDescriptor::of).orElse(null) : null;
 	}
 
 	private Map<String, Map<String, GroupDescriptor>> describeGroups(List<ListenerContainerState> states) {
@@ -525,10 +541,32 @@ public class KafkaEndpoint {
 	 * @param since when the state or the problem began
 	 * @param assignedPartitions the partitions its consumers hold
 	 * @param idleSince since when no record arrived, when it publishes idle events
+	 * @param parallel what a parallel listener is doing; {@code null} for other listeners
 	 */
 	public record ContainerDescriptor(String id, @Nullable String client, @Nullable String groupId,
 			List<String> topics, String state, boolean healthy, @Nullable String problem, @Nullable String since,
-			List<String> assignedPartitions, @Nullable String idleSince) implements OperationResponseBody {
+			List<String> assignedPartitions, @Nullable String idleSince,
+			@Nullable ParallelDescriptor parallel) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * What a parallel listener is doing right now.
+	 *
+	 * @param inFlight records taken and not finished
+	 * @param running records running in the listener
+	 * @param held records held in memory until they can be committed
+	 * @param maxInFlight the most records it holds at once
+	 * @param finished records finished since it started
+	 * @param full whether its partitions are paused because it holds max-in-flight records
+	 */
+	public record ParallelDescriptor(int inFlight, int running, int held, int maxInFlight, long finished,
+			boolean full) {
+
+		static ParallelDescriptor of(ParallelListeners.Stats stats) {
+			return new ParallelDescriptor(stats.inFlight(), stats.running(), stats.held(), stats.maxInFlight(),
+					stats.finished(), stats.paused());
+		}
 
 	}
 

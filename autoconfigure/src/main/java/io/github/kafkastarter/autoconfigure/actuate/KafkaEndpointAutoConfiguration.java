@@ -7,6 +7,7 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.groupactivity.GroupActivity;
 import io.github.kafkastarter.autoconfigure.health.ListenerContainerStates;
 import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
+import io.github.kafkastarter.autoconfigure.parallel.ParallelListeners;
 
 import org.jspecify.annotations.Nullable;
 
@@ -38,7 +39,8 @@ import org.springframework.kafka.listener.ListenerContainerRegistry;
 @AutoConfiguration(after = EndpointAutoConfiguration.class,
 		afterName = { "io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration",
 				"io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration",
-				"io.github.kafkastarter.autoconfigure.health.KafkaHealthAutoConfiguration" })
+				"io.github.kafkastarter.autoconfigure.health.KafkaHealthAutoConfiguration",
+				"io.github.kafkastarter.autoconfigure.parallel.ParallelListenerAutoConfiguration" })
 @ConditionalOnClass({ Endpoint.class, KafkaTemplate.class })
 @ConditionalOnBean(KafkaClients.class)
 @ConditionalOnAvailableEndpoint(KafkaEndpoint.class)
@@ -61,10 +63,10 @@ final class KafkaEndpointAutoConfiguration {
 			ObjectProvider<LagMonitorRegistry> lagMonitors, ObjectProvider<SanitizingFunction> sanitizingFunctions,
 			KafkaEndpointProperties properties, KafkaConsoleProperties console,
 			ObjectProvider<EndpointAccessResolver> accessResolver, ListableBeanFactory beanFactory,
-			ObjectProvider<GroupActivity> groupActivity) {
+			ObjectProvider<GroupActivity> groupActivity, ObjectProvider<ParallelListeners> parallelListeners) {
 		return new KafkaEndpoint(clients, states, lagMonitors,
 				new KafkaConfigurationSanitizer(sanitizingFunctions.orderedStream().toList()), properties.getTimeout(),
-				consoleSettings(console, accessResolver.getIfAvailable(), beanFactory), groupActivity::getIfAvailable);
+				consoleSettings(console, accessResolver.getIfAvailable(), beanFactory), groupActivity::getIfAvailable, parallelListeners::getIfAvailable);
 	}
 
 	/**
