@@ -91,6 +91,7 @@ class ArchitectureTests {
 			Map.entry("interceptor.BeanProducerInterceptors", "instantiated by Kafka from interceptor.classes"),
 			Map.entry("dedup.RecordIdInterceptor", "instantiated by Kafka from interceptor.classes"),
 			Map.entry("latency.EndToEndLatencyInterceptor", "instantiated by Kafka from interceptor.classes"),
+			Map.entry("clientmetrics.ProducerRecordMetricsInterceptor", "instantiated by Kafka from interceptor.classes"),
 			// The client model the feature packages share.
 			Map.entry("client.Acks", "acks rules shared by producer profiles, diagnostics and broker health"),
 			Map.entry("client.ClientScopedBeans", "finds the @ForClients beans of a client, for every feature"),
@@ -102,7 +103,8 @@ class ArchitectureTests {
 			Map.entry("client.ListenerEndpoints", "the listener method behind a container, for annotations"),
 			// State one feature publishes and another reads (see FEATURE_DEPENDENCIES).
 			Map.entry("health.ListenerContainerStates", "every listener container's state, shown by the actuator endpoint"),
-			Map.entry("share.ShareGroupSupport", "whether a cluster has share groups, read by share health")));
+			Map.entry("share.ShareGroupSupport", "whether a cluster has share groups, read by share health"),
+			Map.entry("clientmetrics.ProducerBackPressure", "every client's producer back-pressure, read by producer health")));
 
 	/**
 	 * Packages every package may depend on.
@@ -120,6 +122,7 @@ class ArchitectureTests {
 			Map.entry("actuate -> health", "the endpoint shows the listener containers' states"),
 			Map.entry("actuate -> lag", "the endpoint shows the groups' lag; ordered after lag"),
 			Map.entry("health -> lag", "lag health reads the lag snapshots; ordered after lag"),
+			Map.entry("health -> clientmetrics", "producer health reads the producers' back-pressure; ordered after it"),
 			Map.entry("health -> share", "share-container health reads whether the cluster has share groups"),
 			Map.entry("poisonpill -> errorhandling", "poison pills of batch listeners go to the dead-letter recoverer"),
 			Map.entry("dedup -> errorhandling",

@@ -3,6 +3,7 @@ package io.github.kafkastarter.autoconfigure.diagnostics;
 import java.util.List;
 
 import io.github.kafkastarter.autoconfigure.actuate.KafkaEndpointProperties;
+import io.github.kafkastarter.autoconfigure.clientmetrics.ClientMetricsProperties;
 import io.github.kafkastarter.autoconfigure.consumer.ConsumerReliabilityProperties;
 import io.github.kafkastarter.autoconfigure.dedup.DeduplicationProperties;
 import io.github.kafkastarter.autoconfigure.dedup.RecordIdProperties;
@@ -25,6 +26,7 @@ final class SettingsCheck implements ConfigurationCheck {
 	private static final List<Settings> SETTINGS = List.of(new Settings("dev-broker", DevBrokerProperties.class, false),
 			new Settings("lag", LagProperties.class, true), new Settings("e2e", EndToEndLatencyProperties.class, true),
 			new Settings("health", KafkaHealthProperties.class, true),
+			new Settings("client-metrics", ClientMetricsProperties.class, true),
 			new Settings("endpoint", KafkaEndpointProperties.class, false),
 			new Settings("producer", ProducerReliabilityProperties.class, true),
 			new Settings("producer", RecordIdProperties.class, true),
