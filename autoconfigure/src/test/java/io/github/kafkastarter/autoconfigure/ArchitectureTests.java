@@ -89,6 +89,7 @@ class ArchitectureTests {
 			// Kafka instantiates interceptor.classes by name: they must be public.
 			Map.entry("interceptor.BeanConsumerInterceptors", "instantiated by Kafka from interceptor.classes"),
 			Map.entry("interceptor.BeanProducerInterceptors", "instantiated by Kafka from interceptor.classes"),
+			Map.entry("interceptor.BeanPartitioner", "instantiated by Kafka from partitioner.class"),
 			Map.entry("dedup.RecordIdInterceptor", "instantiated by Kafka from interceptor.classes"),
 			Map.entry("latency.EndToEndLatencyInterceptor", "instantiated by Kafka from interceptor.classes"),
 			Map.entry("clientmetrics.ProducerRecordMetricsInterceptor", "instantiated by Kafka from interceptor.classes"),
