@@ -27,6 +27,7 @@ final class SettingsCheck implements ConfigurationCheck {
 			new Settings("lag", LagProperties.class, true), new Settings("e2e", EndToEndLatencyProperties.class, true),
 			new Settings("health", KafkaHealthProperties.class, true),
 			new Settings("client-metrics", ClientMetricsProperties.class, true),
+			new Settings("missing-topics", MissingTopicsProperties.class, true),
 			new Settings("endpoint", KafkaEndpointProperties.class, false),
 			new Settings("producer", ProducerReliabilityProperties.class, true),
 			new Settings("producer", RecordIdProperties.class, true),
