@@ -80,6 +80,7 @@ class ArchitectureTests {
 			Map.entry("health.KafkaHealthProperties", "@ConfigurationProperties kafka.starter.health"),
 			Map.entry("interceptor.InterceptorProperties", "@ConfigurationProperties kafka.starter.interceptors"),
 			Map.entry("lag.LagProperties", "@ConfigurationProperties kafka.starter.lag"),
+			Map.entry("diagnostics.MissingTopicsProperties", "@ConfigurationProperties kafka.starter.missing-topics"),
 			Map.entry("latency.EndToEndLatencyProperties", "@ConfigurationProperties kafka.starter.e2e"),
 			Map.entry("parallel.ParallelProperties", "@ConfigurationProperties kafka.starter.parallel"),
 			Map.entry("priority.PriorityProperties", "@ConfigurationProperties kafka.starter.priority"),

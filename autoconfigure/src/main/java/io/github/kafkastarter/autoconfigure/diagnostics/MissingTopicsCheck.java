@@ -1,5 +1,8 @@
 package io.github.kafkastarter.autoconfigure.diagnostics;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,13 +57,17 @@ import org.springframework.util.StringUtils;
  * {@code spring.kafka.listener.missing-topics-fatal} keeps Spring's check as well.
  * <p>
  * Runs during start-up, before the listener containers start (it must stop start-up),
- * bounded by {@code kafka.starter.missing-topics.timeout}.
+ * bounded by {@code kafka.starter.missing-topics.timeout}; skipped at once (with a log
+ * line) when no bootstrap server accepts a TCP connection, which Kafka's admin would retry
+ * until the timeout.
  */
 final class MissingTopicsCheck implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(MissingTopicsCheck.class);
 
 	private static final String AUTO_CREATE = "auto.create.topics.enable";
+
+	private static final int CONNECT_TIMEOUT_MILLIS = 500;
 
 	private final ObjectProvider<KafkaClients> clients;
 
@@ -142,6 +149,12 @@ final class MissingTopicsCheck implements SmartLifecycle {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		List<String> missing = new ArrayList<>();
 		String autoCreate = null;
+		if (!anyAcceptsConnections(client.bootstrapServers(), deadline)) {
+			// Kafka's admin would retry until the timeout: no reason to hold start-up that long.
+			logger.info("Kafka client '{}': could not check that its topics {} exist: no bootstrap server "
+					+ "accepts connections", client.name(), topics.keySet());
+			return;
+		}
 		try {
 			Admin admin = client.sharedAdmin();
 			if (settings.getCheck() == MissingTopicsProperties.Mode.AUTO) {
@@ -208,6 +221,26 @@ final class MissingTopicsCheck implements SmartLifecycle {
 						+ "\").partitions(3).replicas(3).build()), which the client's KafkaAdmin creates at start-up, "
 						+ "or run " + String.join("; ", commands) + ". Or set '" + property
 						+ "=off' to start without them.");
+	}
+
+	private static boolean anyAcceptsConnections(List<String> servers, long deadline) {
+		for (String server : servers) {
+			int colon = server.lastIndexOf(':');
+			if (colon <= 0) {
+				continue;
+			}
+			String host = server.substring(0, colon).replace("[", "").replace("]", "");
+			try (Socket socket = new Socket()) {
+				int port = Integer.parseInt(server.substring(colon + 1));
+				socket.connect(new InetSocketAddress(host, port), Math.min(CONNECT_TIMEOUT_MILLIS,
+						remainingMillis(deadline)));
+				return true;
+			}
+			catch (IOException | RuntimeException ex) {
+				// Refused, unresolved or silent: try the next one.
+			}
+		}
+		return false;
 	}
 
 	private static String autoCreate(Admin admin, long deadline)
