@@ -27,10 +27,12 @@ public class ClientMetricsProperties implements ValidatedSettings {
 	/**
 	 * Whether to publish kafka.starter.producer.record.size, a distribution summary of the
 	 * serialized size (key plus value) of every record the client's producers send, tagged
-	 * client and topic. The counter of records larger than batch.size
-	 * (kafka.starter.producer.records.oversized) stays either way.
+	 * client and topic. Off by default: a summary update costs about 50 ns per record on the
+	 * producer's I/O thread, some 4 % of what a send costs the starter. The counter of
+	 * records larger than batch.size (kafka.starter.producer.records.oversized) is there
+	 * either way.
 	 */
-	private boolean recordSizes = true;
+	private boolean recordSizes;
 
 	/**
 	 * Whether to publish kafka.starter.producer.partition.skew per client and topic: the

@@ -49,7 +49,7 @@ class ProducerRecordMetersIntegrationTests {
 			.withBean(PrometheusMeterRegistry.class, () -> registry)
 			// The test closes the window itself.
 			.withPropertyValues("spring.kafka.bootstrap-servers=" + servers, "kafka.starter.clients.hot.client-id=hot",
-					"kafka.starter.client-metrics.skew-window=1h")
+					"kafka.starter.client-metrics.skew-window=1h", "kafka.starter.client-metrics.record-sizes=true")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				KafkaClients clients = context.getBean(KafkaClients.class);
@@ -107,7 +107,7 @@ class ProducerRecordMetersIntegrationTests {
 	}
 
 	@Test
-	void recordSizesCanBeSwitchedOffAndTheOversizedCounterStays() {
+	void recordSizesAreOptInAndSkewCanBeSwitchedOffWhileTheOversizedCounterStays() {
 		String servers = TestBrokers.shared().getBrokersAsString();
 		MeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 		new ApplicationContextRunner()
@@ -115,7 +115,7 @@ class ProducerRecordMetersIntegrationTests {
 					ClientMetricsAutoConfiguration.class))
 			.withBean(MeterRegistry.class, () -> registry)
 			.withPropertyValues("spring.kafka.bootstrap-servers=" + servers,
-					"kafka.starter.client-metrics.record-sizes=false", "kafka.starter.client-metrics.partition-skew=false")
+					"kafka.starter.client-metrics.partition-skew=false")
 			.run((context) -> {
 				KafkaTemplate<String, String> template = context.getBean(KafkaClients.class).getDefault().template();
 				template.send("sizes-off", "k", "x".repeat(BATCH_SIZE + 1)).get(30, TimeUnit.SECONDS);
