@@ -2,6 +2,7 @@ package io.github.kafkastarter.autoconfigure.health;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -10,12 +11,16 @@ import java.util.concurrent.TimeUnit;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
+import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import io.github.kafkastarter.autoconfigure.support.TestKafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import kafka.server.BrokerServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.BufferExhaustedException;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -33,8 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Producer back-pressure on a real broker that stops: a producer with a 64 KiB buffer pool
- * fills it, its sends block for max.block.ms and fail, and the back-pressure gauges and the
+ * Producer back-pressure on a real broker that is slow (a produce quota of 1 KiB/s): a
+ * producer with a 64 KiB buffer pool fills it, its sends block for max.block.ms and fail, and the back-pressure gauges and the
  * kafkaProducers health show it, UP with a warning by default, OUT_OF_SERVICE (failing
  * readiness) for a client configured so.
  */
@@ -48,6 +53,9 @@ class ProducerBackPressureIntegrationTests {
 	void aFullBufferPoolShowsInGaugesAndHealthAndFailsReadinessOnlyWhereConfigured() {
 		TestKafka kafka = TestBrokers.start(1, Map.of());
 		try {
+			// Created ahead: with max.block.ms=500, a send must not wait for a topic to be created.
+			KafkaTopics.create(kafka.getBrokersAsString(), "pressure-default", 1, 1, Map.of());
+			KafkaTopics.create(kafka.getBrokersAsString(), "pressure-strict", 1, 1, Map.of());
 			new ApplicationContextRunner()
 				.withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class, AutoConfigs.CLIENTS,
 						AutoConfigs.CLIENT_METRICS, KafkaHealthAutoConfiguration.class))
@@ -58,7 +66,7 @@ class ProducerBackPressureIntegrationTests {
 						"spring.kafka.producer.properties.max.block.ms=500",
 						"kafka.starter.clients.strict.client-id=strict",
 						"kafka.starter.clients.strict.health.producers.unhealthy-status=out-of-service",
-						// Readiness decided by the producers alone: the brokers will be down.
+						// Readiness decided by the producers alone.
 						"management.health.kafka-brokers.enabled=false")
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
@@ -77,9 +85,10 @@ class ProducerBackPressureIntegrationTests {
 					assertThat(status(context, "readiness")).isEqualTo(Status.UP);
 					assertThat(gauge(registry, "kafka.starter.producer.buffer.total.bytes", "default")).isEqualTo(BUFFER);
 
-					BrokerServer broker = kafka.getCluster().brokers().values().iterator().next();
-					broker.shutdown();
-					broker.awaitShutdown();
+					// A slow broker: every producer may send 1 KiB/s, so the broker holds back its
+					// answers and the batches keep their buffer memory. (A stopped broker would do,
+					// but a producer may then lose the topic's metadata and fail on that instead.)
+					throttleEveryProducer(kafka.getBrokersAsString(), 1024);
 
 					Map<String, Integer> accepted = new java.util.LinkedHashMap<>();
 					Map<String, Long> blockedMillis = new java.util.LinkedHashMap<>();
@@ -88,8 +97,9 @@ class ProducerBackPressureIntegrationTests {
 						List<CompletableFuture<?>> sends = new ArrayList<>();
 						long start = System.nanoTime();
 						Throwable failure = null;
-						// 16 records of 4 KiB fill 64 KiB; the next ones wait max.block.ms and fail.
-						for (int i = 0; i < 20 && failure == null; i++) {
+						// 16 records of 4 KiB fill 64 KiB once the broker throttles; the next ones wait
+						// max.block.ms and fail.
+						for (int i = 0; i < 200 && failure == null; i++) {
 							try {
 								CompletableFuture<?> send = template.send("pressure-" + client.name(), "k",
 										"x".repeat(RECORD));
@@ -104,7 +114,7 @@ class ProducerBackPressureIntegrationTests {
 							}
 						}
 						blockedMillis.put(client.name(), (System.nanoTime() - start) / 1_000_000);
-						accepted.put(client.name(), (int) sends.stream().filter((f) -> !f.isDone()).count());
+						accepted.put(client.name(), sends.size());
 						assertThat(failure).as("a send failed for lack of buffer memory")
 							.isNotNull()
 							.satisfies((ex) -> assertThat(rootCause(ex)).isInstanceOf(BufferExhaustedException.class));
@@ -134,8 +144,8 @@ class ProducerBackPressureIntegrationTests {
 						.functionCounter().count()).isPositive();
 					assertThat(registry.get("kafka.starter.producer.record.errors").tag("client", "strict")
 						.functionCounter().count()).isPositive();
-					System.out.printf("BACKPRESSURE buffer.memory=%d max.block.ms=500: records accepted before the "
-							+ "pool was full %s, time to the first failed send %s ms; default health %s %s; strict "
+					System.out.printf("BACKPRESSURE buffer.memory=%d max.block.ms=500: records sent before the "
+							+ "first failed send %s, time to it %s ms; default health %s %s; strict "
 							+ "health %s; readiness %s%n", BUFFER, accepted, blockedMillis,
 							producers(context, "default").getStatus(), details, strict.getStatus(),
 							status(context, "readiness"));
@@ -143,6 +153,18 @@ class ProducerBackPressureIntegrationTests {
 		}
 		finally {
 			kafka.destroy();
+		}
+	}
+
+	private static void throttleEveryProducer(String servers, double bytesPerSecond) throws Exception {
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
+			// A null client id is the default quota: every client of this test's own broker.
+			ClientQuotaEntity everyClient = new ClientQuotaEntity(
+					Collections.singletonMap(ClientQuotaEntity.CLIENT_ID, null));
+			admin.alterClientQuotas(List.of(new ClientQuotaAlteration(everyClient,
+					List.of(new ClientQuotaAlteration.Op("producer_byte_rate", bytesPerSecond)))))
+				.all()
+				.get(30, TimeUnit.SECONDS);
 		}
 	}
 
