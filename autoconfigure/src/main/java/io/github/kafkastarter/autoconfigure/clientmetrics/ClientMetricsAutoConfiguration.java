@@ -68,8 +68,9 @@ final class ClientMetricsAutoConfiguration {
 		ProducerSkewWindows kafkaStarterProducerSkewWindows(ListableBeanFactory beanFactory,
 				ClientMetricsProperties properties) {
 			// Looked up when the windows start: the customizer that feeds them runs while
-			// Kafka beans are created.
-			return new ProducerSkewWindows(() -> beanFactory.getBean(KafkaClients.TASK_SCHEDULER, TaskScheduler.class),
+			// Kafka beans are created. Without the starter's clients there is nothing to roll.
+			return new ProducerSkewWindows(() -> beanFactory.containsBean(KafkaClients.TASK_SCHEDULER)
+					? beanFactory.getBean(KafkaClients.TASK_SCHEDULER, TaskScheduler.class) : null,
 					properties.getSkewWindow());
 		}
 

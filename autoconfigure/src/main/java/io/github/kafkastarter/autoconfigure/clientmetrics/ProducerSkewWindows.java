@@ -20,13 +20,13 @@ final class ProducerSkewWindows implements SmartLifecycle {
 
 	private final Queue<ProducerRecordMeters> meters = new ConcurrentLinkedQueue<>();
 
-	private final Supplier<TaskScheduler> scheduler;
+	private final Supplier<@Nullable TaskScheduler> scheduler;
 
 	private final Duration window;
 
 	private @Nullable ScheduledFuture<?> rolling;
 
-	ProducerSkewWindows(Supplier<TaskScheduler> scheduler, Duration window) {
+	ProducerSkewWindows(Supplier<@Nullable TaskScheduler> scheduler, Duration window) {
 		this.scheduler = scheduler;
 		this.window = window;
 	}
@@ -42,7 +42,10 @@ final class ProducerSkewWindows implements SmartLifecycle {
 	@Override
 	public synchronized void start() {
 		if (this.rolling == null) {
-			this.rolling = this.scheduler.get().scheduleAtFixedRate(this::roll, this.window);
+			TaskScheduler scheduler = this.scheduler.get();
+			if (scheduler != null) {
+				this.rolling = scheduler.scheduleAtFixedRate(this::roll, this.window);
+			}
 		}
 	}
 
