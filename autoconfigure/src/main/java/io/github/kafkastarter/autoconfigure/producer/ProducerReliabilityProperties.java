@@ -34,7 +34,7 @@ public class ProducerReliabilityProperties implements ValidatedSettings {
 	 * honour it: a topic with replication above 1 and min.insync.replicas=1, a topic with a
 	 * single replica on a larger cluster, or a one-broker cluster outside development.
 	 * 'warn' logs one warning per client (checked in the background), 'fail' stops
-	 * start-up, 'off' does not contact the cluster.
+	 * start-up, 'off' skips it (the cluster is not contacted unless verify-sizes asks).
 	 */
 	private DurabilityVerification verifyDurability = DurabilityVerification.WARN;
 
@@ -119,7 +119,7 @@ public class ProducerReliabilityProperties implements ValidatedSettings {
 		FAIL,
 
 		/**
-		 * Do not verify; the cluster is not contacted.
+		 * Do not verify.
 		 */
 		OFF
 
