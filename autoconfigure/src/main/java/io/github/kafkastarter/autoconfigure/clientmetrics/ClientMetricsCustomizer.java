@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleSupplier;
+import java.util.function.ToDoubleFunction;
 
 import io.github.kafkastarter.autoconfigure.client.InterceptorClasses;
 
@@ -117,13 +119,17 @@ final class ClientMetricsCustomizer implements KafkaClientCustomizer {
 	}
 
 	private void gauge(String name, String client, @Nullable String unit, String description,
-			java.util.function.DoubleSupplier value) {
-		Gauge.builder(name, value, java.util.function.DoubleSupplier::getAsDouble).description(description).baseUnit(unit).tags("client", client).strongReference(true)
+			DoubleSupplier value) {
+		Gauge.builder(name, value, DoubleSupplier::getAsDouble)
+			.description(description)
+			.baseUnit(unit)
+			.tags("client", client)
+			.strongReference(true)
 			.register(this.registry);
 	}
 
 	private void counter(String name, String client, String description,
-			java.util.function.ToDoubleFunction<ProducerBackPressure> value) {
+			ToDoubleFunction<ProducerBackPressure> value) {
 		FunctionCounter.builder(name, this.backPressure, value)
 			.description(description)
 			.tags("client", client)
