@@ -82,6 +82,7 @@ class ArchitectureTests {
 			Map.entry("interceptor.InterceptorProperties", "@ConfigurationProperties kafka.starter.interceptors"),
 			Map.entry("lag.LagProperties", "@ConfigurationProperties kafka.starter.lag"),
 			Map.entry("groupactivity.GroupActivityProperties", "@ConfigurationProperties kafka.starter.group-activity"),
+			Map.entry("diagnostics.MissingTopicsProperties", "@ConfigurationProperties kafka.starter.missing-topics"),
 			Map.entry("latency.EndToEndLatencyProperties", "@ConfigurationProperties kafka.starter.e2e"),
 			Map.entry("parallel.ParallelProperties", "@ConfigurationProperties kafka.starter.parallel"),
 			Map.entry("priority.PriorityProperties", "@ConfigurationProperties kafka.starter.priority"),
@@ -91,8 +92,10 @@ class ArchitectureTests {
 			// Kafka instantiates interceptor.classes by name: they must be public.
 			Map.entry("interceptor.BeanConsumerInterceptors", "instantiated by Kafka from interceptor.classes"),
 			Map.entry("interceptor.BeanProducerInterceptors", "instantiated by Kafka from interceptor.classes"),
+			Map.entry("interceptor.BeanPartitioner", "instantiated by Kafka from partitioner.class"),
 			Map.entry("dedup.RecordIdInterceptor", "instantiated by Kafka from interceptor.classes"),
 			Map.entry("latency.EndToEndLatencyInterceptor", "instantiated by Kafka from interceptor.classes"),
+			Map.entry("clientmetrics.ProducerRecordMetricsInterceptor", "instantiated by Kafka from interceptor.classes"),
 			// The client model the feature packages share.
 			Map.entry("client.Acks", "acks rules shared by producer profiles, diagnostics and broker health"),
 			Map.entry("client.ClientScopedBeans", "finds the @ForClients beans of a client, for every feature"),
@@ -105,7 +108,8 @@ class ArchitectureTests {
 			// State one feature publishes and another reads (see FEATURE_DEPENDENCIES).
 			Map.entry("health.ListenerContainerStates", "every listener container's state, shown by the actuator endpoint"),
 			Map.entry("groupactivity.GroupActivity", "rebalances, commit failures and idle consumers per group, shown by listener health and the endpoint"),
-			Map.entry("share.ShareGroupSupport", "whether a cluster has share groups, read by share health")));
+			Map.entry("share.ShareGroupSupport", "whether a cluster has share groups, read by share health"),
+			Map.entry("clientmetrics.ProducerBackPressure", "every client's producer back-pressure, read by producer health")));
 
 	/**
 	 * Packages every package may depend on.
@@ -126,6 +130,7 @@ class ArchitectureTests {
 			Map.entry("health -> groupactivity", "listener health shows rebalance storms, commit failures and idle consumers"),
 			Map.entry("actuate -> groupactivity", "the endpoint shows rebalances, commit failures and idle consumers per group"),
 			Map.entry("actuate -> parallel", "the endpoint shows what a parallel listener has in flight and running"),
+			Map.entry("health -> clientmetrics", "producer health reads the producers' back-pressure; ordered after it"),
 			Map.entry("health -> share", "share-container health reads whether the cluster has share groups"),
 			Map.entry("poisonpill -> errorhandling", "poison pills of batch listeners go to the dead-letter recoverer"),
 			Map.entry("dedup -> errorhandling",

@@ -9,7 +9,8 @@ import java.lang.annotation.Target;
 /**
  * Limits a bean to some Kafka clients. Without it, an interceptor bean
  * ({@code ProducerInterceptor}, {@code ConsumerInterceptor}, {@code RecordInterceptor},
- * {@code BatchInterceptor}) applies to every client, and a {@code NewTopic} bean is
+ * {@code BatchInterceptor}) or {@code Partitioner} bean applies to every client, and a
+ * {@code NewTopic} bean is
  * created on the default client only.
  * <p>
  * Put it on the bean's class or on its {@code @Bean} method:

@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.github.kafkastarter.autoconfigure.actuate.KafkaConsoleProperties;
 import io.github.kafkastarter.autoconfigure.actuate.KafkaEndpointProperties;
+import io.github.kafkastarter.autoconfigure.clientmetrics.ClientMetricsProperties;
 import io.github.kafkastarter.autoconfigure.consumer.ConsumerReliabilityProperties;
 import io.github.kafkastarter.autoconfigure.dedup.DeduplicationProperties;
 import io.github.kafkastarter.autoconfigure.dedup.RecordIdProperties;
@@ -27,6 +28,8 @@ final class SettingsCheck implements ConfigurationCheck {
 	private static final List<Settings> SETTINGS = List.of(new Settings("dev-broker", DevBrokerProperties.class, false),
 			new Settings("lag", LagProperties.class, true), new Settings("e2e", EndToEndLatencyProperties.class, true),
 			new Settings("health", KafkaHealthProperties.class, true),
+			new Settings("client-metrics", ClientMetricsProperties.class, true),
+			new Settings("missing-topics", MissingTopicsProperties.class, true),
 			new Settings("endpoint", KafkaEndpointProperties.class, false),
 			new Settings("console", KafkaConsoleProperties.class, false),
 			new Settings("producer", ProducerReliabilityProperties.class, true),

@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Conditional;
 @interface ConditionalOnEnabledKafkaHealth {
 
 	/**
-	 * The indicator: {@code brokers}, {@code listeners} or {@code lag}.
+	 * The indicator: {@code brokers}, {@code listeners}, {@code lag} or {@code producers}.
 	 * @return the indicator
 	 */
 	String value();

@@ -15,6 +15,7 @@ import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientContainers;
 import io.github.kafkastarter.autoconfigure.client.KafkaClients;
 import io.github.kafkastarter.autoconfigure.client.KafkaSecrets;
+import io.github.kafkastarter.autoconfigure.clientmetrics.ProducerBackPressure;
 import io.github.kafkastarter.autoconfigure.groupactivity.GroupActivity;
 import io.github.kafkastarter.autoconfigure.lag.ClientLagMonitor;
 import io.github.kafkastarter.autoconfigure.lag.LagMonitorRegistry;
@@ -55,17 +56,22 @@ import org.springframework.util.function.SingletonSupplier;
  * <li>{@code kafkaListeners}: each client's listener containers, from Spring Kafka's
  * container events ({@code management.health.kafka-listeners.enabled});</li>
  * <li>{@code kafkaLag}: each client's consumer lag, from the lag monitor's snapshot, when
- * there is a lag monitor ({@code management.health.kafka-lag.enabled}).</li>
+ * there is a lag monitor ({@code management.health.kafka-lag.enabled});</li>
+ * <li>{@code kafkaProducers}: each client's producer back-pressure (blocked on the buffer
+ * pool, failed records), when the client metrics are bound
+ * ({@code management.health.kafka-producers.enabled}); UP with a warning unless configured
+ * otherwise.</li>
  * </ul>
  * {@code management.health.kafka.enabled=false} switches all three off. With probes on
  * (Spring Boot's default), {@code kafkaListeners} joins {@code liveness} and {@code kafka}
- * and {@code kafkaLag} join {@code readiness}.
+ * {@code kafkaLag} and {@code kafkaProducers} join {@code readiness}.
  */
 @AutoConfiguration(after = { HealthContributorAutoConfiguration.class,
 				HealthEndpointAutoConfiguration.class,
 				AvailabilityProbesAutoConfiguration.class },
 		afterName = { "io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration",
-				"io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration" })
+				"io.github.kafkastarter.autoconfigure.lag.ConsumerLagAutoConfiguration",
+				"io.github.kafkastarter.autoconfigure.clientmetrics.ClientMetricsAutoConfiguration" })
 @ConditionalOnClass({ HealthContributor.class, KafkaTemplate.class })
 @ConditionalOnBean(KafkaClients.class)
 @EnableConfigurationProperties(KafkaHealthProperties.class)
@@ -76,6 +82,8 @@ final class KafkaHealthAutoConfiguration {
 	static final String LISTENERS_CONTRIBUTOR = "kafkaListenersHealthContributor";
 
 	static final String LAG_CONTRIBUTOR = "kafkaLagHealthContributor";
+
+	static final String PRODUCERS_CONTRIBUTOR = "kafkaProducersHealthContributor";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -180,6 +188,24 @@ final class KafkaHealthAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnEnabledKafkaHealth("producers")
+	@ConditionalOnBean(ProducerBackPressure.class)
+	static class ProducerHealthConfiguration {
+
+		@Bean(PRODUCERS_CONTRIBUTOR)
+		@Fallback
+		@ConditionalOnMissingBean(name = PRODUCERS_CONTRIBUTOR)
+		CompositeHealthContributor kafkaProducersHealthContributor(ProducerBackPressure backPressure,
+				KafkaClients clients) {
+			return new ProducersHealthContributor(backPressure,
+					(client) -> (clients.contains(client) ? clients.get(client) : clients.getDefault())
+						.settings("health.producers", KafkaHealthProperties.Producers.class),
+					Clock.systemUTC());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
 	@ConditionalOnBooleanProperty(name = "management.endpoint.health.probes.enabled", matchIfMissing = true)
 	static class ProbeGroupsConfiguration {
@@ -195,7 +221,8 @@ final class KafkaHealthAutoConfiguration {
 			additions.put(KafkaProbeGroupsPostProcessor.LIVENESS,
 					members(beanFactory, binder, KafkaProbeGroupsPostProcessor.LIVENESS, LISTENERS_CONTRIBUTOR));
 			additions.put(KafkaProbeGroupsPostProcessor.READINESS, members(beanFactory, binder,
-					KafkaProbeGroupsPostProcessor.READINESS, BROKERS_CONTRIBUTOR, LAG_CONTRIBUTOR));
+					KafkaProbeGroupsPostProcessor.READINESS, BROKERS_CONTRIBUTOR, LAG_CONTRIBUTOR,
+					PRODUCERS_CONTRIBUTOR));
 			return new KafkaProbeGroupsPostProcessor(additions);
 		}
 

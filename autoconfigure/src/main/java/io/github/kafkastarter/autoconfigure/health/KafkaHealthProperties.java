@@ -23,8 +23,14 @@ public class KafkaHealthProperties implements ValidatedSettings {
 
 	private final Lag lag = new Lag();
 
+	private final Producers producers = new Producers();
+
 	public Broker getBroker() {
 		return this.broker;
+	}
+
+	public Producers getProducers() {
+		return this.producers;
 	}
 
 	public Lag getLag() {
@@ -148,8 +154,49 @@ public class KafkaHealthProperties implements ValidatedSettings {
 
 	}
 
+	/**
+	 * When producer health (kafkaProducers) warns about a client's producers: sends that
+	 * blocked on a full buffer pool (buffer.memory) or records that failed, recently.
+	 */
+	public static class Producers {
+
+		/**
+		 * How long a block on the buffer pool or a failed record keeps showing in the
+		 * client's producer health.
+		 */
+		private Duration window = Duration.ofMinutes(1);
+
+		/**
+		 * Status producer health reports while sends blocked or failed within the window. UP
+		 * (the default) only adds a warning detail; OUT_OF_SERVICE fails readiness (the
+		 * application is alive, but its sends are held back); DOWN says the same to
+		 * monitoring that only distinguishes UP and DOWN.
+		 */
+		private ProducerHealthStatus unhealthyStatus = ProducerHealthStatus.UP;
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+		public ProducerHealthStatus getUnhealthyStatus() {
+			return this.unhealthyStatus;
+		}
+
+		public void setUnhealthyStatus(ProducerHealthStatus unhealthyStatus) {
+			this.unhealthyStatus = unhealthyStatus;
+		}
+
+	}
+
 	@Override
 	public void validate(String prefix) {
+		positive(prefix + ".producers.window", this.producers.getWindow(),
+				"how long a block or a failure shows in producer health",
+				"for example '" + prefix + ".producers.window=1m'");
 		positive(prefix + ".broker.interval", this.broker.getInterval(), "how often the brokers are checked",
 				"for example '" + prefix + ".broker.interval=10s'");
 		positive(prefix + ".broker.timeout", this.broker.getTimeout(), "how long a broker check waits",
@@ -187,6 +234,29 @@ public class KafkaHealthProperties implements ValidatedSettings {
 		 * not describe the cluster.
 		 */
 		CONNECTIVITY
+
+	}
+
+	/**
+	 * The status producer health reports for a client whose sends blocked on the buffer pool
+	 * or failed recently.
+	 */
+	public enum ProducerHealthStatus {
+
+		/**
+		 * Stays up, with a warning detail.
+		 */
+		UP,
+
+		/**
+		 * Fails readiness.
+		 */
+		OUT_OF_SERVICE,
+
+		/**
+		 * Reports the client's producers as down.
+		 */
+		DOWN
 
 	}
 

@@ -13,7 +13,10 @@ import io.github.kafkastarter.autoconfigure.client.ForClients;
 import io.github.kafkastarter.autoconfigure.client.InterceptorClasses;
 import io.github.kafkastarter.autoconfigure.client.KafkaClient;
 import io.github.kafkastarter.autoconfigure.client.KafkaClientCustomizer;
+import io.github.kafkastarter.autoconfigure.client.KafkaClientNames;
+import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
 import org.apache.kafka.clients.consumer.ConsumerInterceptor;
+import org.apache.kafka.clients.producer.Partitioner;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerInterceptor;
 import org.jspecify.annotations.Nullable;
@@ -31,7 +34,9 @@ import org.springframework.kafka.listener.RecordInterceptor;
  * Applies the application's interceptor beans to every client: producer and consumer
  * interceptors through Kafka's {@code interceptor.classes} (ahead of the classes already
  * listed there), record and batch interceptors composed on every listener container
- * factory. An interceptor a factory was given explicitly, not as a bean, stays first.
+ * factory. An interceptor a factory was given explicitly, not as a bean, stays first. A
+ * {@link Partitioner} bean becomes the client's {@code partitioner.class}, through
+ * {@link BeanPartitioner}; two for one client fail start-up.
  */
 final class InterceptorClientCustomizer implements KafkaClientCustomizer {
 
@@ -47,6 +52,38 @@ final class InterceptorClientCustomizer implements KafkaClientCustomizer {
 			factory.updateConfigs(chainConfigs(factory.getConfigurationProperties(), BeanProducerInterceptors.class,
 					BeanProducerInterceptors.CHAIN_CONFIG, client, ProducerInterceptor.class));
 		}
+		List<String> partitioners = beanNamesFor(Partitioner.class, client);
+		if (!partitioners.isEmpty()) {
+			factory.updateConfigs(partitionerConfigs(factory.getConfigurationProperties(), client, partitioners));
+		}
+	}
+
+	// Kafka takes one partitioner: two beans for one client cannot both apply, and a
+	// partitioner.class of the client's own would silently lose to the bean.
+	private Map<String, Object> partitionerConfigs(Map<String, Object> current, KafkaClient client,
+			List<String> beans) {
+		String property = (client.isDefault() ? "spring.kafka" : KafkaClientNames.prefix(client.name()))
+				+ ".producer.properties.partitioner.class";
+		if (beans.size() > 1) {
+			throw new KafkaStarterConfigurationException(property, null,
+					"Kafka client '" + client.name() + "' has " + beans.size() + " Partitioner beans " + beans
+							+ ", but a producer takes one partitioner.",
+					"Limit each Partitioner bean to its clients with @ForClients, so that at most one applies to '"
+							+ client.name() + "', or remove all but one.");
+		}
+		Object configured = current.get(ProducerConfig.PARTITIONER_CLASS_CONFIG);
+		if (configured != null && !InterceptorClasses.is(configured, BeanPartitioner.class)) {
+			String name = (configured instanceof Class<?> type) ? type.getName() : configured.toString();
+			throw new KafkaStarterConfigurationException(property, name,
+					"Kafka client '" + client.name() + "' sets partitioner.class and also has the Partitioner bean '"
+							+ beans.get(0) + "': only one of them can partition its records.",
+					"Remove partitioner.class from the client's producer properties, or limit the bean '"
+							+ beans.get(0) + "' to other clients with @ForClients.");
+		}
+		String beanName = beans.get(0);
+		return Map.of(ProducerConfig.PARTITIONER_CLASS_CONFIG, BeanPartitioner.class, BeanPartitioner.BEAN_CONFIG,
+				new BeanPartitioner.Bean(client.name(), beanName,
+						() -> this.beanFactory.getBean(beanName, Partitioner.class)));
 	}
 
 	@Override
@@ -104,13 +141,18 @@ final class InterceptorClientCustomizer implements KafkaClientCustomizer {
 	// this client is not listed at all. Decided from the bean definitions, without creating
 	// the beans, which may depend on Kafka beans.
 	private boolean hasBeansFor(Class<?> type, KafkaClient client) {
+		return !beanNamesFor(type, client).isEmpty();
+	}
+
+	private List<String> beanNamesFor(Class<?> type, KafkaClient client) {
+		List<String> names = new ArrayList<>();
 		for (String name : this.beanFactory.getBeanNamesForType(type, false, false)) {
 			ForClients scope = this.beanFactory.findAnnotationOnBean(name, ForClients.class, false);
 			if (scope == null || Arrays.asList(scope.value()).contains(client.name())) {
-				return true;
+				names.add(name);
 			}
 		}
-		return false;
+		return names;
 	}
 
 	private <T> Map<String, Object> chainConfigs(Map<String, Object> current, Class<?> chainClass, String chainKey,

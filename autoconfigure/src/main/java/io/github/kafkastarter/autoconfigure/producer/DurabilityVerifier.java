@@ -30,6 +30,7 @@ import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
@@ -56,10 +57,15 @@ import org.springframework.util.StringUtils;
  * checked are the client's {@code NewTopic} beans and its template's default topic, plus
  * the broker's defaults for new topics.
  * <p>
+ * The same calls also check sizes, for every client with a producer factory: a
+ * {@code max.request.size} above the brokers' {@code message.max.bytes}, or above a known
+ * topic's {@code max.message.bytes}, lets the producer accept records the broker rejects
+ * ({@code kafka.starter.producer.verify-sizes}).
+ * <p>
  * In {@code warn} mode the check runs in the background (one task on the starter's
  * scheduler for all clients, in turn) once the application has started (see
- * {@link AfterStartup}), and never delays start-up; in
- * {@code fail} mode it runs before the listeners start, bounded by
+ * {@link AfterStartup}), and never delays start-up; when either check is in
+ * {@code fail} mode both run before the listeners start, bounded by
  * {@code kafka.starter.producer.verify-timeout}; in {@code off} mode the cluster is not
  * contacted.
  */
@@ -70,6 +76,13 @@ final class DurabilityVerifier implements SmartLifecycle, ApplicationListener<Ap
 	private static final String DEV_BROKER_BEAN = "kafkaStarterDevBroker";
 
 	private static final String EMBEDDED_BROKER = "org.springframework.kafka.test.EmbeddedKafkaBroker";
+
+	private static final String MESSAGE_MAX_BYTES = "message.max.bytes";
+
+	private static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+
+	// Kafka's default max.request.size.
+	private static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
 
 	private final KafkaClients clients;
 
@@ -98,20 +111,31 @@ final class DurabilityVerifier implements SmartLifecycle, ApplicationListener<Ap
 		List<Runnable> warnings = new ArrayList<>();
 		for (KafkaClient client : this.clients) {
 			ProducerReliabilityProperties settings = client.settings("producer", ProducerReliabilityProperties.class);
-			if (settings.getVerifyDurability() == ProducerReliabilityProperties.DurabilityVerification.OFF
-					|| !"all".equals(acks(client))) {
+			ProducerReliabilityProperties.DurabilityVerification durability = "all".equals(acks(client))
+					? settings.getVerifyDurability() : ProducerReliabilityProperties.DurabilityVerification.OFF;
+			ProducerReliabilityProperties.DurabilityVerification sizes = (maxRequestSize(client) != null)
+					? settings.getVerifySizes() : ProducerReliabilityProperties.DurabilityVerification.OFF;
+			if (durability == ProducerReliabilityProperties.DurabilityVerification.OFF
+					&& sizes == ProducerReliabilityProperties.DurabilityVerification.OFF) {
 				continue;
 			}
-			boolean dev = isDevelopment(client, settings);
-			Set<String> topics = topics(client);
-			if (settings.getVerifyDurability() == ProducerReliabilityProperties.DurabilityVerification.FAIL) {
-				Findings findings = inspect(client, topics, dev, settings.getVerifyTimeout());
-				if (!findings.problems.isEmpty() || findings.unverified != null) {
+			Checks checks = new Checks(client, durability, sizes, isDevelopment(client, settings), topics(client),
+					settings.getVerifyTimeout());
+			if (checks.failsStartUp()) {
+				// Before the listener containers start: what must stop start-up cannot wait.
+				Findings findings = inspect(client, checks);
+				if (durability == ProducerReliabilityProperties.DurabilityVerification.FAIL
+						&& (!findings.problems.isEmpty() || findings.unverified != null)) {
 					throw failure(client, findings);
 				}
+				if (sizes == ProducerReliabilityProperties.DurabilityVerification.FAIL
+						&& (!findings.sizeProblems.isEmpty() || findings.unverified != null)) {
+					throw sizeFailure(client, findings);
+				}
+				report(client, checks, findings);
 			}
 			else {
-				warnings.add(() -> warn(client, topics, dev, settings.getVerifyTimeout()));
+				warnings.add(() -> warn(client, checks));
 			}
 		}
 		if (!warnings.isEmpty()) {
@@ -135,19 +159,71 @@ final class DurabilityVerifier implements SmartLifecycle, ApplicationListener<Ap
 		}
 	}
 
-	private void warn(KafkaClient client, Set<String> topics, boolean dev, Duration timeout) {
+	private void warn(KafkaClient client, Checks checks) {
 		if (!this.running) {
 			return;
 		}
-		Findings findings = inspect(client, topics, dev, timeout);
-		if (!findings.problems.isEmpty()) {
+		report(client, checks, inspect(client, checks));
+	}
+
+	// Logs what a check in warn mode found.
+	private void report(KafkaClient client, Checks checks, Findings findings) {
+		boolean durability = checks.durability == ProducerReliabilityProperties.DurabilityVerification.WARN;
+		boolean sizes = checks.sizes == ProducerReliabilityProperties.DurabilityVerification.WARN;
+		if (durability && !findings.problems.isEmpty()) {
 			logger.warn("Kafka client '{}' sends with acks=all, but the cluster cannot honour it: {} Fix: {} "
 					+ "(Set '{}=fail' to stop start-up instead, or 'off' to skip this check.)", client.name(),
 					String.join(" ", findings.problems), String.join(" ", findings.fixes), property(client));
 		}
-		else if (findings.unverified != null && this.running) {
-			logger.info("Kafka client '{}': could not verify durability settings: {}", client.name(),
+		if (sizes && !findings.sizeProblems.isEmpty()) {
+			logger.warn("Kafka client '{}' may send records the cluster rejects: {} Fix: {} "
+					+ "(Set '{}=fail' to stop start-up instead, or 'off' to skip this check.)", client.name(),
+					String.join(" ", findings.sizeProblems), String.join(" ", findings.sizeFixes),
+					sizesProperty(client));
+		}
+		if ((durability || sizes) && findings.unverified != null && this.running) {
+			logger.info("Kafka client '{}': could not verify {}: {}", client.name(),
+					durability ? (sizes ? "durability settings and size limits" : "durability settings")
+							: "size limits",
 					findings.unverified);
+		}
+	}
+
+	private KafkaStarterConfigurationException sizeFailure(KafkaClient client, Findings findings) {
+		if (findings.sizeProblems.isEmpty()) {
+			return new KafkaStarterConfigurationException(sizesProperty(client), "fail",
+					"Kafka client '" + client.name() + "' must have its size limits verified at start-up, but they "
+							+ "could not be: " + findings.unverified,
+					"Make the cluster reachable, raise 'kafka.starter.producer.verify-timeout', or set '"
+							+ sizesProperty(client) + "=warn'.");
+		}
+		return new KafkaStarterConfigurationException(maxRequestSizeProperty(client), maxRequestSize(client),
+				"Kafka client '" + client.name() + "' may send records the cluster rejects: "
+						+ String.join(" ", findings.sizeProblems),
+				String.join(" ", findings.sizeFixes) + " Or set '" + sizesProperty(client)
+						+ "=warn' to start with a warning.");
+	}
+
+	private static String sizesProperty(KafkaClient client) {
+		return (client.isDefault() ? "kafka.starter" : KafkaClientNames.prefix(client.name()))
+				+ ".producer.verify-sizes";
+	}
+
+	private static String maxRequestSizeProperty(KafkaClient client) {
+		return (client.isDefault() ? "spring.kafka" : KafkaClientNames.prefix(client.name()))
+				+ ".producer.properties.max.request.size";
+	}
+
+	private static @Nullable Integer maxRequestSize(KafkaClient client) {
+		try {
+			Object value = client.producerFactory()
+				.getConfigurationProperties()
+				.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+			return (value != null) ? Integer.valueOf(value.toString().trim()) : DEFAULT_MAX_REQUEST_SIZE;
+		}
+		catch (RuntimeException ex) {
+			// No producer factory (nothing is sent on this client), or a value Kafka rejects itself.
+			return null;
 		}
 	}
 
@@ -171,7 +247,10 @@ final class DurabilityVerifier implements SmartLifecycle, ApplicationListener<Ap
 				+ ".producer.verify-durability";
 	}
 
-	Findings inspect(KafkaClient client, Set<String> topics, boolean dev, Duration timeout) {
+	Findings inspect(KafkaClient client, Checks checks) {
+		Set<String> topics = checks.topics;
+		boolean dev = checks.dev;
+		Duration timeout = checks.timeout;
 		Findings findings = new Findings();
 		long deadline = System.nanoTime() + timeout.toNanos();
 		Admin admin;
@@ -188,16 +267,16 @@ final class DurabilityVerifier implements SmartLifecycle, ApplicationListener<Ap
 			Collection<Node> nodes = get(
 					admin.describeCluster(new DescribeClusterOptions().timeoutMs(remainingMillis(deadline))).nodes(),
 					deadline);
-			if (nodes.size() == 1 && !dev) {
+			if (checks.durability() && nodes.size() == 1 && !dev) {
 				findings.problem("The cluster has a single broker, so acknowledged records live on one disk only.",
 						"Run at least 3 brokers with min.insync.replicas=2 (a single broker is fine in development: "
 								+ "activate one of the profiles in 'kafka.starter.producer.dev-profiles').");
 			}
 			if (!nodes.isEmpty()) {
-				brokerDefaults(admin, nodes.iterator().next(), deadline, findings);
+				brokerDefaults(admin, nodes.iterator().next(), deadline, checks, findings);
 			}
 			if (!topics.isEmpty()) {
-				topics(admin, topics, nodes.size(), deadline, findings);
+				topics(admin, topics, nodes.size(), deadline, checks, findings);
 			}
 		}
 		catch (InterruptedException ex) {
@@ -224,13 +303,26 @@ final class DurabilityVerifier implements SmartLifecycle, ApplicationListener<Ap
 		return (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis));
 	}
 
-	private void brokerDefaults(Admin admin, Node node, long deadline, Findings findings)
+	private void brokerDefaults(Admin admin, Node node, long deadline, Checks checks, Findings findings)
 			throws InterruptedException, ExecutionException, TimeoutException {
 		ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, node.idString());
 		Config config = get(admin
 			.describeConfigs(List.of(broker), new DescribeConfigsOptions().timeoutMs(remainingMillis(deadline)))
 			.values()
 			.get(broker), deadline);
+		Integer messageMaxBytes = EffectiveProducerSettings.integer(value(config.get(MESSAGE_MAX_BYTES)));
+		findings.messageMaxBytes = messageMaxBytes;
+		if (checks.sizes() && messageMaxBytes != null && checks.maxRequestSize > messageMaxBytes) {
+			findings.sizeProblem("It sends records of up to max.request.size=" + checks.maxRequestSize
+					+ " bytes, but the brokers accept at most message.max.bytes=" + messageMaxBytes
+					+ " bytes (the limit of every topic without max.message.bytes of its own): a record between "
+					+ "the two is rejected with RecordTooLargeException.",
+					"Set '" + maxRequestSizeProperty(checks.client) + "=" + messageMaxBytes
+							+ "' (or less), or raise message.max.bytes on the brokers.");
+		}
+		if (!checks.durability()) {
+			return;
+		}
 		Integer replication = EffectiveProducerSettings.integer(value(config.get("default.replication.factor")));
 		Integer minInSync = Acks.minInsyncReplicas(config);
 		if (replication != null && minInSync != null && Acks.leaderAloneAcknowledges(replication, minInSync)) {
@@ -240,8 +332,8 @@ final class DurabilityVerifier implements SmartLifecycle, ApplicationListener<Ap
 		}
 	}
 
-	private void topics(Admin admin, Set<String> topics, int brokers, long deadline, Findings findings)
-			throws InterruptedException, ExecutionException, TimeoutException {
+	private void topics(Admin admin, Set<String> topics, int brokers, long deadline, Checks checks,
+			Findings findings) throws InterruptedException, ExecutionException, TimeoutException {
 		Map<String, TopicDescription> described = new HashMap<>();
 		for (Map.Entry<String, KafkaFuture<TopicDescription>> entry : admin
 			.describeTopics(topics, new DescribeTopicsOptions().timeoutMs(remainingMillis(deadline)))
@@ -267,6 +359,22 @@ final class DurabilityVerifier implements SmartLifecycle, ApplicationListener<Ap
 			.describeConfigs(resources, new DescribeConfigsOptions().timeoutMs(remainingMillis(deadline)))
 			.all(), deadline);
 		for (ConfigResource resource : resources) {
+			Integer maxMessageBytes = EffectiveProducerSettings
+				.integer(value(configs.get(resource).get(MAX_MESSAGE_BYTES)));
+			// A topic at the brokers' limit is reported once, with the brokers.
+			if (checks.sizes() && maxMessageBytes != null && checks.maxRequestSize > maxMessageBytes
+					&& !maxMessageBytes.equals(findings.messageMaxBytes)) {
+				findings.sizeProblem("It sends records of up to max.request.size=" + checks.maxRequestSize
+						+ " bytes, but topic '" + resource.name() + "' accepts at most max.message.bytes="
+						+ maxMessageBytes + " bytes: a record between the two is rejected with "
+						+ "RecordTooLargeException.",
+						"Raise it (kafka-configs --alter --entity-type topics --entity-name " + resource.name()
+								+ " --add-config max.message.bytes=" + checks.maxRequestSize + "), or set '"
+								+ maxRequestSizeProperty(checks.client) + "=" + maxMessageBytes + "'.");
+			}
+			if (!checks.durability()) {
+				continue;
+			}
 			TopicDescription description = described.get(resource.name());
 			int replication = description.partitions().isEmpty() ? 0
 					: description.partitions().get(0).replicas().size();
@@ -364,11 +472,69 @@ final class DurabilityVerifier implements SmartLifecycle, ApplicationListener<Ap
 
 		final List<String> fixes = new ArrayList<>();
 
+		final List<String> sizeProblems = new ArrayList<>();
+
+		final List<String> sizeFixes = new ArrayList<>();
+
+		@Nullable Integer messageMaxBytes;
+
 		@Nullable String unverified;
 
 		void problem(String problem, String fix) {
 			this.problems.add(problem);
 			this.fixes.add(fix);
+		}
+
+		void sizeProblem(String problem, String fix) {
+			this.sizeProblems.add(problem);
+			this.sizeFixes.add(fix);
+		}
+
+	}
+
+	/**
+	 * What to check for one client, and in which mode.
+	 */
+	static final class Checks {
+
+		final KafkaClient client;
+
+		final ProducerReliabilityProperties.DurabilityVerification durability;
+
+		final ProducerReliabilityProperties.DurabilityVerification sizes;
+
+		final boolean dev;
+
+		final Set<String> topics;
+
+		final Duration timeout;
+
+		final int maxRequestSize;
+
+		Checks(KafkaClient client, ProducerReliabilityProperties.DurabilityVerification durability,
+				ProducerReliabilityProperties.DurabilityVerification sizes, boolean dev, Set<String> topics,
+				Duration timeout) {
+			this.client = client;
+			this.durability = durability;
+			this.sizes = sizes;
+			this.dev = dev;
+			this.topics = topics;
+			this.timeout = timeout;
+			Integer maxRequestSize = maxRequestSize(client);
+			this.maxRequestSize = (maxRequestSize != null) ? maxRequestSize : DEFAULT_MAX_REQUEST_SIZE;
+		}
+
+		boolean durability() {
+			return this.durability != ProducerReliabilityProperties.DurabilityVerification.OFF;
+		}
+
+		boolean sizes() {
+			return this.sizes != ProducerReliabilityProperties.DurabilityVerification.OFF;
+		}
+
+		boolean failsStartUp() {
+			return this.durability == ProducerReliabilityProperties.DurabilityVerification.FAIL
+					|| this.sizes == ProducerReliabilityProperties.DurabilityVerification.FAIL;
 		}
 
 	}

@@ -34,12 +34,23 @@ public class ProducerReliabilityProperties implements ValidatedSettings {
 	 * honour it: a topic with replication above 1 and min.insync.replicas=1, a topic with a
 	 * single replica on a larger cluster, or a one-broker cluster outside development.
 	 * 'warn' logs one warning per client (checked in the background), 'fail' stops
-	 * start-up, 'off' does not contact the cluster.
+	 * start-up, 'off' skips it (the cluster is not contacted unless verify-sizes asks).
 	 */
 	private DurabilityVerification verifyDurability = DurabilityVerification.WARN;
 
 	/**
-	 * How long the durability verification may wait for the cluster. It never delays
+	 * What to do at start-up when a client's max.request.size is above what the cluster
+	 * accepts: the brokers' message.max.bytes (the limit of topics without their own) or the max.message.bytes of a topic the starter knows (the
+	 * template's default topic, NewTopic beans). A record between the two sizes is
+	 * accepted by the producer and rejected by the broker (RecordTooLargeException). Read
+	 * with the same admin calls as the durability check. 'warn' logs one warning per client
+	 * once the application has started, 'fail' stops start-up (checked before the listener
+	 * containers start, bounded by verify-timeout), 'off' skips it.
+	 */
+	private DurabilityVerification verifySizes = DurabilityVerification.WARN;
+
+	/**
+	 * How long the durability and size verifications may wait for the cluster. It never delays
 	 * start-up in 'warn' mode; in 'fail' mode start-up fails when the cluster does not
 	 * answer in time.
 	 */
@@ -68,6 +79,14 @@ public class ProducerReliabilityProperties implements ValidatedSettings {
 		this.verifyDurability = verifyDurability;
 	}
 
+	public DurabilityVerification getVerifySizes() {
+		return this.verifySizes;
+	}
+
+	public void setVerifySizes(DurabilityVerification verifySizes) {
+		this.verifySizes = verifySizes;
+	}
+
 	public Duration getVerifyTimeout() {
 		return this.verifyTimeout;
 	}
@@ -85,7 +104,7 @@ public class ProducerReliabilityProperties implements ValidatedSettings {
 	}
 
 	/**
-	 * What the start-up durability verification does with what it finds.
+	 * What a start-up verification (durability, sizes) does with what it finds.
 	 */
 	public enum DurabilityVerification {
 
@@ -100,7 +119,7 @@ public class ProducerReliabilityProperties implements ValidatedSettings {
 		FAIL,
 
 		/**
-		 * Do not verify; the cluster is not contacted.
+		 * Do not verify.
 		 */
 		OFF
 

@@ -4,16 +4,19 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.kafkastarter.autoconfigure.client.ForClients;
+import io.github.kafkastarter.autoconfigure.diagnostics.KafkaStarterConfigurationException;
 import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerInterceptor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Partitioner;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerInterceptor;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -145,6 +148,43 @@ class InterceptorAutoConfigurationTests {
 		return (InterceptorChain<Object>) configs.get(key);
 	}
 
+	@Test
+	void aPartitionerBeanBecomesThePartitionerOfTheClientsItIsScopedTo() {
+		this.runner.withUserConfiguration(AuditPartitioner.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			Map<String, Object> audit = producerConfigs(context, "auditProducerFactory");
+			assertThat(audit.get(ProducerConfig.PARTITIONER_CLASS_CONFIG)).isEqualTo(BeanPartitioner.class);
+			assertThat(((BeanPartitioner.Bean) audit.get(BeanPartitioner.BEAN_CONFIG)).partitioner())
+				.isSameAs(context.getBean("auditPartitioner"));
+			assertThat(producerConfigs(context, "kafkaProducerFactory"))
+				.doesNotContainKeys(ProducerConfig.PARTITIONER_CLASS_CONFIG, BeanPartitioner.BEAN_CONFIG);
+		});
+	}
+
+	@Test
+	void twoPartitionerBeansForOneClientFailStartUpNamingBoth() {
+		this.runner.withUserConfiguration(AuditPartitioner.class, AnyPartitioner.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(KafkaStarterConfigurationException.class)
+				.hasMessageContaining("kafka.starter.clients.audit.producer.properties.partitioner.class")
+				.hasMessageContaining("Kafka client 'audit' has 2 Partitioner beans [auditPartitioner, anyPartitioner]");
+		});
+	}
+
+	@Test
+	void aPartitionerBeanBesideAConfiguredPartitionerClassFailsStartUp() {
+		this.runner.withUserConfiguration(AnyPartitioner.class)
+			.withPropertyValues("spring.kafka.producer.properties.partitioner.class=com.example.Hot")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(KafkaStarterConfigurationException.class)
+					.hasMessageContaining("'spring.kafka.producer.properties.partitioner.class' (value 'com.example.Hot')")
+					.hasMessageContaining("also has the Partitioner bean 'anyPartitioner'");
+			});
+	}
+
 	private static Map<String, Object> producerConfigs(ApplicationContext context, String name) {
 		return context.getBean(name, DefaultKafkaProducerFactory.class).getConfigurationProperties();
 	}
@@ -268,6 +308,45 @@ class InterceptorAutoConfigurationTests {
 		@ForClients("audit")
 		NoOpRecordInterceptor auditRecords() {
 			return new NoOpRecordInterceptor();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AuditPartitioner {
+
+		@Bean
+		@ForClients("audit")
+		Partitioner auditPartitioner() {
+			return new FirstPartition();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AnyPartitioner {
+
+		@Bean
+		Partitioner anyPartitioner() {
+			return new FirstPartition();
+		}
+
+	}
+
+	static class FirstPartition implements Partitioner {
+
+		@Override
+		public int partition(String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes,
+				Cluster cluster) {
+			return 0;
+		}
+
+		@Override
+		public void configure(Map<String, ?> configs) {
+		}
+
+		@Override
+		public void close() {
 		}
 
 	}

@@ -83,12 +83,13 @@ class BootParityTests {
 
 	/**
 	 * The starter's features that only watch the cluster in the background (lag, broker
-	 * health, the durability check) shape none of Boot's beans (see
-	 * {@link #backgroundFeaturesShapeNoneOfBootsBeans()}); they are off in the cases so
-	 * that no case waits for a cluster that is not there.
+	 * health, the durability and size checks, the missing-topics check) shape none of
+	 * Boot's beans (see {@link #backgroundFeaturesShapeNoneOfBootsBeans()}); they are off in
+	 * the cases so that no case waits for a cluster that is not there.
 	 */
 	private static final String[] QUIET = { "kafka.starter.lag.enabled=false", "management.health.kafka.enabled=false",
-			"kafka.starter.producer.verify-durability=off" };
+			"kafka.starter.producer.verify-durability=off", "kafka.starter.producer.verify-sizes=off",
+			"kafka.starter.missing-topics.check=off" };
 
 	private static final ApplicationContextRunner WITH_STARTER = BOOT
 		.withConfiguration(AutoConfigurations.of(STARTER));

@@ -128,7 +128,7 @@ enum DeliberateDefault {
 
 	/**
 	 * Kafka's client metrics bound with a {@code client} tag, in place of Boot's untagged
-	 * binding.
+	 * binding, and the producer record meters (sizes, skew), a producer interceptor.
 	 */
 	TAGGED_CLIENT_METRICS("kafka.starter.client-metrics.enabled=false") {
 
@@ -141,6 +141,13 @@ enum DeliberateDefault {
 							instanceOf("org.springframework.kafka.core.MicrometerProducerListener"))
 					.replace(instanceOf(STARTER + "clientmetrics.ClientMetricsCustomizer$ClientConsumerMetrics"),
 							instanceOf("org.springframework.kafka.core.MicrometerConsumerListener")));
+			}
+			if (difference.is("producerFactory.config[interceptor.classes]")) {
+				return difference.withoutStarterElements(STARTER + "clientmetrics.ProducerRecordMetricsInterceptor");
+			}
+			if (difference.is("producerFactory.config[kafka.starter.producer-record-meters]")
+					&& difference.boot() == null) {
+				return difference.withStarter(null);
 			}
 			return difference;
 		}
