@@ -58,7 +58,8 @@ class DashboardMetricsTests {
 		assertThat(queried).as("metrics queried by %s", DASHBOARD)
 			.contains("kafka_consumer_group_lag_offsets", "kafka_consumer_group_lag_seconds",
 					"kafka_consumer_group_status", "kafka_consumer_e2e_latency_seconds_bucket",
-					"kafka_listener_parallel_in_flight", "kafka_producer_bufferpool_wait_ratio");
+					"kafka_listener_parallel_in_flight", "kafka_starter_producer_buffer_wait_ratio",
+					"kafka_starter_rebalances_total", "kafka_starter_commit_failures_total");
 		RestClient http = RestClient.create("http://localhost:" + this.port);
 		await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
 			Set<String> missing = new TreeSet<>(queried);
