@@ -104,6 +104,7 @@ class ArchitectureTests {
 			Map.entry("client.KafkaClientNames", "the named clients and their property prefixes"),
 			Map.entry("client.KafkaSecrets", "masks secrets in whatever a feature writes"),
 			Map.entry("client.AfterStartup", "holds the features' first cluster calls (health, lag, durability) until the application has started"),
+			Map.entry("client.WrappingRebalanceListener", "the one way the parallel, priority and group-activity features wrap a container's rebalance listener"),
 			Map.entry("client.ListenerEndpoints", "the listener method behind a container, for annotations"),
 			// State one feature publishes and another reads (see FEATURE_DEPENDENCIES).
 			Map.entry("health.ListenerContainerStates", "every listener container's state, shown by the actuator endpoint"),

@@ -2,6 +2,7 @@ package io.github.kafkastarter.autoconfigure.groupactivity;
 
 import java.util.Collection;
 
+import io.github.kafkastarter.autoconfigure.client.WrappingRebalanceListener;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.TopicPartition;
@@ -9,26 +10,22 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
-
 /**
  * Tells {@link GroupActivity} about each rebalance of a container's consumers, then calls
  * the rebalance listener it wraps (the application's, or the parallel or priority
  * listener's, which wrap the application's in turn) exactly as the container would have.
  * Shared by the consumers of a concurrent container: each call says which consumer.
  */
-final class ObservingRebalanceListener implements ConsumerAwareRebalanceListener {
+final class ObservingRebalanceListener extends WrappingRebalanceListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(ObservingRebalanceListener.class);
-
-	private final @Nullable ConsumerRebalanceListener delegate;
 
 	private final GroupActivity activity;
 
 	private final String client;
 
 	ObservingRebalanceListener(@Nullable ConsumerRebalanceListener delegate, GroupActivity activity, String client) {
-		this.delegate = delegate;
+		super(delegate);
 		this.activity = activity;
 		this.client = client;
 	}
@@ -36,41 +33,19 @@ final class ObservingRebalanceListener implements ConsumerAwareRebalanceListener
 	@Override
 	public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
 		observe(() -> this.activity.revoked(this.client, consumer, partitions, false));
-		if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
-			aware.onPartitionsRevokedBeforeCommit(consumer, partitions);
-		}
-		else if (this.delegate != null) {
-			this.delegate.onPartitionsRevoked(partitions);
-		}
-	}
-
-	@Override
-	public void onPartitionsRevokedAfterCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-		if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
-			aware.onPartitionsRevokedAfterCommit(consumer, partitions);
-		}
+		super.onPartitionsRevokedBeforeCommit(consumer, partitions);
 	}
 
 	@Override
 	public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
 		observe(() -> this.activity.revoked(this.client, consumer, partitions, true));
-		if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
-			aware.onPartitionsLost(consumer, partitions);
-		}
-		else if (this.delegate != null) {
-			this.delegate.onPartitionsLost(partitions);
-		}
+		super.onPartitionsLost(consumer, partitions);
 	}
 
 	@Override
 	public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
 		observe(() -> this.activity.assigned(this.client, consumer, partitions));
-		if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
-			aware.onPartitionsAssigned(consumer, partitions);
-		}
-		else if (this.delegate != null) {
-			this.delegate.onPartitionsAssigned(partitions);
-		}
+		super.onPartitionsAssigned(consumer, partitions);
 	}
 
 	private static void observe(Runnable observation) {

@@ -3,12 +3,11 @@ package io.github.kafkastarter.autoconfigure.parallel;
 import java.time.Duration;
 import java.util.Collection;
 
+import io.github.kafkastarter.autoconfigure.client.WrappingRebalanceListener;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 
 /**
  * On revocation (a rebalance, or the consumer leaving the group when the container stops),
@@ -16,9 +15,7 @@ import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
  * assignment, pauses the new partitions at once if the listener is full. Then calls the
  * application's own rebalance listener, if any.
  */
-final class ParallelRebalanceListener implements ConsumerAwareRebalanceListener {
-
-	private final @Nullable ConsumerRebalanceListener delegate;
+final class ParallelRebalanceListener extends WrappingRebalanceListener {
 
 	private final ParallelDispatcher dispatcher;
 
@@ -26,7 +23,7 @@ final class ParallelRebalanceListener implements ConsumerAwareRebalanceListener 
 
 	ParallelRebalanceListener(@Nullable ConsumerRebalanceListener delegate, ParallelDispatcher dispatcher,
 			Duration drainTimeout) {
-		this.delegate = delegate;
+		super(delegate);
 		this.dispatcher = dispatcher;
 		this.drainTimeout = drainTimeout;
 	}
@@ -34,19 +31,7 @@ final class ParallelRebalanceListener implements ConsumerAwareRebalanceListener 
 	@Override
 	public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
 		this.dispatcher.revoke(consumer, partitions, System.nanoTime() + this.drainTimeout.toNanos(), true);
-		if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
-			aware.onPartitionsRevokedBeforeCommit(consumer, partitions);
-		}
-		else if (this.delegate != null) {
-			this.delegate.onPartitionsRevoked(partitions);
-		}
-	}
-
-	@Override
-	public void onPartitionsRevokedAfterCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-		if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
-			aware.onPartitionsRevokedAfterCommit(consumer, partitions);
-		}
+		super.onPartitionsRevokedBeforeCommit(consumer, partitions);
 	}
 
 	@Override
@@ -54,23 +39,13 @@ final class ParallelRebalanceListener implements ConsumerAwareRebalanceListener 
 		// Lost, not revoked: another member may own them already, so nothing may be
 		// committed for them; their in-flight records are given up at once.
 		this.dispatcher.revoke(consumer, partitions, System.nanoTime(), false);
-		if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
-			aware.onPartitionsLost(consumer, partitions);
-		}
-		else if (this.delegate != null) {
-			this.delegate.onPartitionsLost(partitions);
-		}
+		super.onPartitionsLost(consumer, partitions);
 	}
 
 	@Override
 	public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
 		this.dispatcher.assigned(consumer, partitions);
-		if (this.delegate instanceof ConsumerAwareRebalanceListener aware) {
-			aware.onPartitionsAssigned(consumer, partitions);
-		}
-		else if (this.delegate != null) {
-			this.delegate.onPartitionsAssigned(partitions);
-		}
+		super.onPartitionsAssigned(consumer, partitions);
 	}
 
 }
