@@ -26,7 +26,9 @@ import io.github.kafkastarter.startup.StartupApplication;
  * broker is started or timed). Prints the time {@code SpringApplication.run} took and the
  * heap in use after start (after a full collection) of each, and what the starter adds,
  * as the median of the per-round differences with its 95 % confidence interval:
- * {@code RESULT startup boot=<ms> starter=<ms> added=<ms> ... heapAdded=<MB> ...}.
+ * {@code RESULT startup boot=<ms> starter=<ms> added=<ms> ... heapAdded=<MB> ...}; then the
+ * time until the listener has its partitions, which counts the Kafka work that Boot's
+ * consumer does after {@code run} returns and the starter's start-up check before.
  */
 final class StartupScenario implements Scenario {
 
@@ -55,6 +57,8 @@ final class StartupScenario implements Scenario {
 		List<Double> starterMetaspace = new ArrayList<>();
 		List<Double> bootCpu = new ArrayList<>();
 		List<Double> starterCpu = new ArrayList<>();
+		List<Double> bootReady = new ArrayList<>();
+		List<Double> starterReady = new ArrayList<>();
 		for (int round = 1; round <= context.options().rounds(); round++) {
 			Started boot;
 			Started starter;
@@ -74,23 +78,31 @@ final class StartupScenario implements Scenario {
 			starterMetaspace.add(starter.metaspace() / 1e6);
 			bootCpu.add((double) boot.cpuMillis());
 			starterCpu.add((double) starter.cpuMillis());
+			bootReady.add((double) boot.readyMillis());
+			starterReady.add((double) starter.readyMillis());
 			System.out.printf(Locale.ROOT,
-					"  round %d: boot %d ms (CPU %d ms), heap %.1f MB, metaspace %.1f MB, %d beans; starter %d ms "
-							+ "(CPU %d ms), heap %.1f MB, metaspace %.1f MB, %d beans%n",
-					round, boot.millis(), boot.cpuMillis(), boot.heap() / 1e6, boot.metaspace() / 1e6, boot.beans(),
-					starter.millis(), starter.cpuMillis(), starter.heap() / 1e6, starter.metaspace() / 1e6,
-					starter.beans());
+					"  round %d: boot %d ms (CPU %d ms, ready %d ms), heap %.1f MB, metaspace %.1f MB, %d beans; "
+							+ "starter %d ms (CPU %d ms, ready %d ms), heap %.1f MB, metaspace %.1f MB, %d beans%n",
+					round, boot.millis(), boot.cpuMillis(), boot.readyMillis(), boot.heap() / 1e6,
+					boot.metaspace() / 1e6, boot.beans(), starter.millis(), starter.cpuMillis(), starter.readyMillis(),
+					starter.heap() / 1e6, starter.metaspace() / 1e6, starter.beans());
 		}
 		Benchmarks.Estimate millis = Benchmarks.Estimate.of(differences(starterMillis, bootMillis));
 		Benchmarks.Estimate heap = Benchmarks.Estimate.of(differences(starterHeap, bootHeap));
 		Benchmarks.Estimate metaspace = Benchmarks.Estimate.of(differences(starterMetaspace, bootMetaspace));
 		Benchmarks.Estimate cpu = Benchmarks.Estimate.of(differences(starterCpu, bootCpu));
+		Benchmarks.Estimate ready = Benchmarks.Estimate.of(differences(starterReady, bootReady));
 		return List.of(String.format(Locale.ROOT,
 				"RESULT startup boot=%.0fms starter=%.0fms added=%+.0fms ci95=[%+.0f,%+.0f] heapBoot=%.1fMB "
 						+ "heapStarter=%.1fMB heapAdded=%+.1fMB ci95=[%+.1f,%+.1f] rounds=%d%s",
 				Benchmarks.median(bootMillis), Benchmarks.median(starterMillis), millis.median(), millis.low(),
 				millis.high(), Benchmarks.median(bootHeap), Benchmarks.median(starterHeap), heap.median(),
 				heap.low(), heap.high(), millis.rounds(), (millis.coverage() < 0.95) ? " (use 6+ rounds for 95 %)" : ""),
+				String.format(Locale.ROOT,
+						"INFO startup: until the listener has its partitions boot=%.0fms starter=%.0fms "
+								+ "added=%+.0fms ci95=[%+.0f,%+.0f]",
+						Benchmarks.median(bootReady), Benchmarks.median(starterReady), ready.median(), ready.low(),
+						ready.high()),
 				String.format(Locale.ROOT,
 						"INFO startup: CPU time at start boot=%.0fms starter=%.0fms added=%+.0fms ci95=[%+.0f,%+.0f]; "
 								+ "metaspace boot=%.1fMB starter=%.1fMB added=%+.1fMB ci95=[%+.1f,%+.1f]",
@@ -156,7 +168,7 @@ final class StartupScenario implements Scenario {
 		return Path.of(entry).toAbsolutePath().normalize().equals(Path.of(location).toAbsolutePath().normalize());
 	}
 
-	private record Started(long millis, long cpuMillis, long heap, long metaspace, int beans) {
+	private record Started(long millis, long cpuMillis, long heap, long metaspace, int beans, long readyMillis) {
 
 		static Started parse(String line) {
 			long millis = 0;
@@ -164,6 +176,7 @@ final class StartupScenario implements Scenario {
 			long heap = 0;
 			long metaspace = 0;
 			int beans = 0;
+			long ready = -1;
 			for (String field : line.substring("STARTUP ".length()).trim().split(" ")) {
 				String[] keyValue = field.split("=", 2);
 				switch (keyValue[0]) {
@@ -172,11 +185,15 @@ final class StartupScenario implements Scenario {
 					case "heap" -> heap = Long.parseLong(keyValue[1]);
 					case "metaspace" -> metaspace = Long.parseLong(keyValue[1]);
 					case "beans" -> beans = Integer.parseInt(keyValue[1]);
+					case "ready" -> ready = Long.parseLong(keyValue[1]);
 					default -> {
 					}
 				}
 			}
-			return new Started(millis, cpuMillis, heap, metaspace, beans);
+			if (ready < 0) {
+				throw new IllegalStateException("The listener got no partitions within a minute: " + line);
+			}
+			return new Started(millis, cpuMillis, heap, metaspace, beans, ready);
 		}
 
 	}

@@ -3,12 +3,16 @@ package io.github.kafkastarter.startup;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.util.Collection;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -16,10 +20,10 @@ import org.springframework.stereotype.Component;
  * The small application of the {@code startup} benchmark: one {@code @KafkaListener} and one
  * bean that sends through the {@code KafkaTemplate}. Run in a JVM of its own, with or
  * without the starter on the classpath, it prints one line,
- * {@code STARTUP ms=<context start> cpu=<ms> heap=<bytes> metaspace=<bytes> beans=<count>}:
+ * {@code STARTUP ms=<context start> cpu=<ms> heap=<bytes> metaspace=<bytes> beans=<count> ready=<ms>}:
  * the time {@code SpringApplication.run} took, the CPU time the JVM had used by then (all
- * its threads, the JVM's own start included), and the heap and metaspace in use after
- * start once a full collection has run. Outside the benchmarks' package so that their applications do
+ * its threads, the JVM's own start included), the heap and metaspace in use after start
+ * once a full collection has run, and the time until the listener had its partitions. Outside the benchmarks' package so that their applications do
  * not scan it.
  */
 @SpringBootApplication
@@ -39,6 +43,16 @@ public class StartupApplication {
 		long cpuMillis = (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
 				? os.getProcessCpuTime() / 1_000_000 : -1;
 		int beans = context.getBeanDefinitionCount();
+		// A Kafka application is ready when its listeners have their partitions, which their
+		// consumers get on threads of their own after run returns: what one application does
+		// before run returns (the starter's missing-topics check asks the cluster), another
+		// does after. Checked every millisecond: no listener event marks the moment for both.
+		KafkaListenerEndpointRegistry registry = context.getBean(KafkaListenerEndpointRegistry.class);
+		long readyDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+		while (!assigned(registry) && System.nanoTime() < readyDeadline) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+		}
+		long readyMillis = assigned(registry) ? (System.nanoTime() - start) / 1_000_000 : -1;
 		// What the application keeps, not what it left for the collector. Its threads
 		// (consumers, the admin) go on allocating after a collection: the least of three
 		// readings, each right after one.
@@ -52,11 +66,18 @@ public class StartupApplication {
 			.filter((pool) -> pool.getType() == MemoryType.NON_HEAP && pool.getName().equals("Metaspace"))
 			.mapToLong((MemoryPoolMXBean pool) -> pool.getUsage().getUsed())
 			.sum();
-		System.out.printf("STARTUP ms=%d cpu=%d heap=%d metaspace=%d beans=%d%n", millis, cpuMillis, heap, metaspace,
-				beans);
+		System.out.printf("STARTUP ms=%d cpu=%d heap=%d metaspace=%d beans=%d ready=%d%n", millis, cpuMillis, heap,
+				metaspace, beans, readyMillis);
 		System.out.flush();
 		context.close();
 		System.exit(0);
+	}
+
+	private static boolean assigned(KafkaListenerEndpointRegistry registry) {
+		return registry.getListenerContainers().stream().allMatch((container) -> {
+			Collection<?> partitions = container.getAssignedPartitions();
+			return partitions != null && !partitions.isEmpty();
+		});
 	}
 
 	/**

@@ -53,7 +53,8 @@ import org.springframework.util.StringUtils;
  * Spring Kafka's {@code ContainerProperties.setMissingTopicsFatal} checks one container at
  * a time with an admin client of its own, and takes a cluster that does not answer for a
  * missing topic; this check asks each client's shared admin once for all its topics, and
- * names every missing topic, who uses it and how to create it. An application that sets
+ * names every missing topic, who uses it and how to create it. The topics are asked first;
+ * the cluster's configuration only when one is missing. An application that sets
  * {@code spring.kafka.listener.missing-topics-fatal} keeps Spring's check as well.
  * <p>
  * Runs during start-up, before the listener containers start (it must stop start-up),
@@ -157,12 +158,9 @@ final class MissingTopicsCheck implements SmartLifecycle {
 		}
 		try {
 			Admin admin = client.sharedAdmin();
-			if (settings.getCheck() == MissingTopicsProperties.Mode.AUTO) {
-				autoCreate = autoCreate(admin, deadline);
-				if (!"false".equals(autoCreate)) {
-					return;
-				}
-			}
+			// The topics first: when they all exist (the usual case), one request answers,
+			// and the cluster's configuration is only asked in auto mode when one is missing.
+			ExecutionException failed = null;
 			for (Map.Entry<String, KafkaFuture<org.apache.kafka.clients.admin.TopicDescription>> entry : admin
 				.describeTopics(topics.keySet(), new DescribeTopicsOptions().timeoutMs(remainingMillis(deadline)))
 				.topicNameValues()
@@ -171,11 +169,22 @@ final class MissingTopicsCheck implements SmartLifecycle {
 					get(entry.getValue(), deadline);
 				}
 				catch (ExecutionException ex) {
-					if (!(ex.getCause() instanceof UnknownTopicOrPartitionException)) {
-						throw ex;
+					if (ex.getCause() instanceof UnknownTopicOrPartitionException) {
+						missing.add(entry.getKey());
 					}
-					missing.add(entry.getKey());
+					else if (failed == null) {
+						failed = ex;
+					}
 				}
+			}
+			if ((!missing.isEmpty() || failed != null) && settings.getCheck() == MissingTopicsProperties.Mode.AUTO) {
+				autoCreate = autoCreate(admin, deadline);
+				if (!"false".equals(autoCreate)) {
+					return;
+				}
+			}
+			if (failed != null) {
+				throw failed;
 			}
 		}
 		catch (InterruptedException ex) {

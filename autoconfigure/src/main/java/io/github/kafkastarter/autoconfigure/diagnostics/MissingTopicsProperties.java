@@ -18,8 +18,9 @@ public class MissingTopicsProperties implements ValidatedSettings {
 	 * topics on first use (auto.create.topics.enable) and fails only when it does not: a
 	 * listener of a missing topic would otherwise wait forever and a send fail after
 	 * max.block.ms. 'fail' fails whatever the cluster does, 'off' skips the check. The
-	 * check runs during start-up, before the listener containers start: 2 to 3 admin
-	 * requests per client that names topics, bounded by the timeout.
+	 * check runs during start-up, before the listener containers start: one admin request
+	 * per client that names topics (three when one is missing in auto mode), bounded by the
+	 * timeout.
 	 */
 	private Mode check = Mode.AUTO;
 

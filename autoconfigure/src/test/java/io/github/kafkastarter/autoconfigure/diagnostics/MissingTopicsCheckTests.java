@@ -3,6 +3,7 @@ package io.github.kafkastarter.autoconfigure.diagnostics;
 import java.util.Map;
 
 import io.github.kafkastarter.autoconfigure.support.AutoConfigs;
+import io.github.kafkastarter.autoconfigure.support.KafkaTopics;
 import io.github.kafkastarter.autoconfigure.support.TestBrokers;
 import io.github.kafkastarter.autoconfigure.support.TestKafka;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -79,6 +80,16 @@ class MissingTopicsCheckTests {
 	}
 
 	@Test
+	void anExistingTopicStartsOnAClusterThatDoesNotCreateTopics() {
+		// The topics are asked first: when they exist, the cluster's configuration is not
+		// needed and start-up goes on.
+		KafkaTopics.create(kafka.getBrokersAsString(), "must-exist-shipments", 1, 1, Map.of());
+		this.runner.withUserConfiguration(ShipmentsListener.class)
+			.withPropertyValues("spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString())
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void patternsAreNotCheckedAndOffSkipsTheCheck() {
 		this.runner.withUserConfiguration(PatternListener.class)
 			.withPropertyValues("spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString())
@@ -104,6 +115,15 @@ class MissingTopicsCheckTests {
 
 		@KafkaListener(id = "orders", topics = "must-exist-orders", autoStartup = "false")
 		void onOrder(String order) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ShipmentsListener {
+
+		@KafkaListener(id = "shipments", topics = "must-exist-shipments", autoStartup = "false")
+		void onShipment(String shipment) {
 		}
 
 	}
