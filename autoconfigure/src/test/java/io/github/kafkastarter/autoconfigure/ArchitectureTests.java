@@ -73,7 +73,6 @@ class ArchitectureTests {
 			Map.entry("actuate.KafkaEndpointProperties", "@ConfigurationProperties kafka.starter.endpoint"),
 			Map.entry("actuate.KafkaConsoleProperties", "@ConfigurationProperties kafka.starter.console"),
 			Map.entry("clientmetrics.ClientMetricsProperties", "@ConfigurationProperties kafka.starter.client-metrics"),
-			Map.entry("clientmetrics.ObservationProperties", "@ConfigurationProperties kafka.starter.observation"),
 			Map.entry("consumer.ConsumerReliabilityProperties", "@ConfigurationProperties kafka.starter.consumer"),
 			Map.entry("dedup.DeduplicationProperties", "@ConfigurationProperties kafka.starter.deduplication"),
 			Map.entry("dedup.RecordIdProperties", "@ConfigurationProperties kafka.starter.producer.record-ids"),

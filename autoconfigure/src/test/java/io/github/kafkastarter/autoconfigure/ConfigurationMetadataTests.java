@@ -31,7 +31,7 @@ class ConfigurationMetadataTests {
 			.contains("kafka.starter.clients", "kafka.starter.dev-broker.enabled", "kafka.starter.dev-broker.topics",
 					"kafka.starter.interceptors.enabled", "kafka.starter.lag.interval", "kafka.starter.lag.groups",
 					"kafka.starter.lag.partition-tags", "kafka.starter.e2e.enabled", "kafka.starter.client-metrics.enabled",
-					"kafka.starter.observation.enabled", "kafka.starter.health.broker.interval",
+					"kafka.starter.health.broker.interval",
 					"kafka.starter.health.lag.max-offsets", "kafka.starter.endpoint.timeout",
 					"management.health.kafka-brokers.enabled", "management.endpoint.kafka.access",
 					"kafka.starter.producer.profile", "kafka.starter.consumer.retry.attempts",

@@ -22,24 +22,15 @@ import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Micrometer on every client, the default one and every named one: Kafka's own client
- * metrics tagged {@code client}, and observation switched on with one property. Each is a
+ * metrics tagged {@code client}, producer back-pressure and record meters. Each is a
  * {@link KafkaClientCustomizer}, replaceable by declaring a bean of the same name.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 				"io.github.kafkastarter.autoconfigure.client.KafkaClientsAutoConfiguration" })
 @ConditionalOnClass(KafkaTemplate.class)
-@EnableConfigurationProperties({ ClientMetricsProperties.class, ObservationProperties.class })
+@EnableConfigurationProperties(ClientMetricsProperties.class)
 final class ClientMetricsAutoConfiguration {
-
-	// The starter's customizers are fallbacks: a KafkaClientCustomizer of the
-	// application is the one a lookup by type finds; all of them are applied.
-	@Bean
-	@Fallback
-	@ConditionalOnMissingBean(name = "kafkaStarterObservationCustomizer")
-	KafkaClientCustomizer kafkaStarterObservationCustomizer() {
-		return new ObservationCustomizer();
-	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ MeterRegistry.class, KafkaClientMetrics.class })

@@ -19,7 +19,7 @@ final class ConfigurationChecks implements BeanDefinitionRegistryPostProcessor, 
 
 	private static final List<ConfigurationCheck> CHECKS = List.of(new ClientNameCheck(), new BootstrapServersCheck(),
 			new SerializerClassCheck(), new KafkaClientConfigCheck(), new ReliabilitySettingsCheck(),
-			new SettingsCheck());
+			new SettingsCheck(), new RemovedPropertiesCheck());
 
 	private Environment environment;
 

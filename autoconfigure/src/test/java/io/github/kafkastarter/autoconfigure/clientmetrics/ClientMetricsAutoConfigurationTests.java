@@ -86,11 +86,17 @@ class ClientMetricsAutoConfigurationTests {
 	}
 
 	@Test
-	void observationIsSwitchedOnForEveryTemplateAndContainerOfEveryClient() {
+	void springBootsObservationPropertiesSwitchObservationOnForEveryClient() {
+		// What kafka.starter.observation.enabled did before it was removed: named clients
+		// inherit Boot's two properties, or set their own.
 		this.runner.run((context) -> assertThat(observationEnabled(context)).containsOnly(false));
-		this.runner.withPropertyValues("kafka.starter.observation.enabled=true")
+		this.runner
+			.withPropertyValues("spring.kafka.template.observation-enabled=true",
+					"spring.kafka.listener.observation-enabled=true")
 			.run((context) -> assertThat(observationEnabled(context)).containsOnly(true));
-		this.runner.withPropertyValues("kafka.starter.clients.audit.observation.enabled=true")
+		this.runner
+			.withPropertyValues("kafka.starter.clients.audit.template.observation-enabled=true",
+					"kafka.starter.clients.audit.listener.observation-enabled=true")
 			.run((context) -> assertThat(observationEnabled(context)).containsExactly(false, false, true, true));
 	}
 

@@ -34,6 +34,20 @@ class StartupFailureReportTests {
 	}
 
 	@Test
+	void removedObservationSwitch(CapturedOutput output) {
+		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
+				"kafka.starter.observation.enabled=true");
+		assertThat(report).contains("kafka.starter.observation.enabled")
+			.contains("This property was removed")
+			.contains("'spring.kafka.template.observation-enabled=true'")
+			.contains("'spring.kafka.listener.observation-enabled=true'");
+		String named = StartupFailures.report(output, "spring.kafka.bootstrap-servers=localhost:9092",
+				"kafka.starter.clients.audit.observation.enabled=true");
+		assertThat(named).contains("kafka.starter.clients.audit.observation.enabled")
+			.contains("'kafka.starter.clients.audit.template.observation-enabled=true'");
+	}
+
+	@Test
 	void bootstrapServerWithoutPort(CapturedOutput output) {
 		String report = StartupFailures.report(output, "spring.kafka.bootstrap-servers=broker-1:9092,broker-2");
 		assertThat(report).contains("spring.kafka.bootstrap-servers")
