@@ -59,7 +59,6 @@ class ConfigurationReferenceTests {
 			Map.entry("kafka.starter.group-activity", "rebalances.md"), Map.entry("kafka.starter.health", "health.md"),
 			Map.entry("kafka.starter.interceptors", "interceptors.md"), Map.entry("kafka.starter.lag", "consumer-lag.md"),
 			Map.entry("kafka.starter.missing-topics", "startup-errors.md#topics-that-must-exist"),
-			Map.entry("kafka.starter.observation", "metrics.md#client-metrics-and-observation"),
 			Map.entry("kafka.starter.parallel", "parallel-listeners.md"),
 			Map.entry("kafka.starter.priority", "priority-topics.md"),
 			Map.entry("kafka.starter.producer", "reliability.md#producer-profiles"),
