@@ -23,8 +23,8 @@ import org.springframework.stereotype.Component;
  * {@code STARTUP ms=<context start> cpu=<ms> heap=<bytes> metaspace=<bytes> beans=<count> ready=<ms>}:
  * the time {@code SpringApplication.run} took, the CPU time the JVM had used by then (all
  * its threads, the JVM's own start included), the heap and metaspace in use after start
- * once a full collection has run, and the time until the listener had its partitions. Outside the benchmarks' package so that their applications do
- * not scan it.
+ * once a full collection has run, and the time until the listener had its partitions.
+ * Outside the benchmarks' package so that their applications do not scan it.
  */
 @SpringBootApplication
 public class StartupApplication {
