@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -122,6 +124,7 @@ class ParallelListenerFuzzTests {
 			commits.start();
 			producer.start();
 			SecondInstance second = null;
+			StallReport stalls = new StallReport(run, first.getBean(ParallelListeners.class));
 			try {
 				await().atMost(PATIENCE).until(() -> run.finished.size() >= RECORDS / 4);
 				pauseAndResume(first, run);
@@ -144,6 +147,7 @@ class ParallelListenerFuzzTests {
 					.isLessThanOrEqualTo(MAX_IN_FLIGHT);
 			}
 			finally {
+				stalls.close();
 				run.releaseHung();
 				commits.stop();
 				if (second != null) {
@@ -162,6 +166,103 @@ class ParallelListenerFuzzTests {
 		await().pollDelay(Duration.ofMillis(50 + run.random.nextInt(400))).atMost(PATIENCE).until(() -> true);
 		container.resume();
 		run.pauses.add(finished);
+	}
+
+	/**
+	 * Prints, once per stall, what the first instance holds when no record finished for 10 s
+	 * while some are still to come (a stall seen once in a full Java 25 build): the
+	 * listener's counts, the lowest record of each partition without an effect, and the
+	 * stacks of the fuzz threads the JVM can list (platform threads, not virtual ones).
+	 */
+	private static final class StallReport implements AutoCloseable {
+
+		private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+		private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "fuzz-stall-report");
+			thread.setDaemon(true);
+			return thread;
+		});
+
+		private final Run run;
+
+		private final ParallelListeners listeners;
+
+		private final long expected;
+
+		private int last = -1;
+
+		private long since = System.nanoTime();
+
+		private boolean reported;
+
+		StallReport(Run run, ParallelListeners listeners) {
+			this.run = run;
+			this.listeners = listeners;
+			this.expected = LongStream.range(0, RECORDS)
+				.filter((i) -> run.kinds[(int) i] != Kind.ALWAYS_FAIL && run.kinds[(int) i] != Kind.GARBAGE)
+				.count();
+			this.timer.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
+		}
+
+		private void check() {
+			int now = this.run.finished.size();
+			if (now != this.last || now >= this.expected) {
+				this.last = now;
+				this.since = System.nanoTime();
+				this.reported = false;
+				return;
+			}
+			if (this.reported || System.nanoTime() - this.since < STALL_NANOS) {
+				return;
+			}
+			this.reported = true;
+			StringBuilder report = new StringBuilder("FUZZ STALL seed ").append(this.run.seed)
+				.append(": no record finished for 10 s; finished ")
+				.append(now)
+				.append(" of ")
+				.append(this.expected);
+			this.listeners.get("fuzz")
+				.ifPresent((stats) -> report.append("; in flight ")
+					.append(stats.inFlight())
+					.append(", held ")
+					.append(stats.held())
+					.append(", running ")
+					.append(stats.running())
+					.append(", paused ")
+					.append(stats.paused()));
+			Set<String> dead = ConcurrentHashMap.newKeySet();
+			for (ConsumerRecord<byte[], byte[]> record : KafkaTopics.readAll(SERVERS, this.run.topic + ".DLT")) {
+				dead.add(ByteBuffer.wrap(record.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_PARTITION).value())
+					.getInt() + "@"
+						+ ByteBuffer.wrap(record.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET).value()).getLong());
+			}
+			for (int partition = 0; partition < PARTITIONS; partition++) {
+				for (long offset = 0; offset < RECORDS; offset++) {
+					String id = partition + "@" + offset;
+					if (!this.run.finished.containsKey(id) && !dead.contains(id)) {
+						report.append("; partition ").append(partition).append(" waits for offset ").append(offset);
+						break;
+					}
+				}
+			}
+			Thread.getAllStackTraces().forEach((thread, stack) -> {
+				if (thread.getName().startsWith("fuzz") && !thread.getName().equals("fuzz-stall-report")) {
+					report.append(System.lineSeparator()).append("  ").append(thread.getName()).append(' ')
+						.append(thread.getState());
+					for (StackTraceElement frame : stack) {
+						report.append(System.lineSeparator()).append("    at ").append(frame);
+					}
+				}
+			});
+			System.out.println(report);
+		}
+
+		@Override
+		public void close() {
+			this.timer.shutdownNow();
+		}
+
 	}
 
 	/**
