@@ -231,12 +231,7 @@ class ParallelListenerFuzzTests {
 					.append(stats.running())
 					.append(", paused ")
 					.append(stats.paused()));
-			Set<String> dead = ConcurrentHashMap.newKeySet();
-			for (ConsumerRecord<byte[], byte[]> record : KafkaTopics.readAll(SERVERS, this.run.topic + ".DLT")) {
-				dead.add(ByteBuffer.wrap(record.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_PARTITION).value())
-					.getInt() + "@"
-						+ ByteBuffer.wrap(record.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET).value()).getLong());
-			}
+			Set<String> dead = this.run.deadLetterIds();
 			for (int partition = 0; partition < PARTITIONS; partition++) {
 				for (long offset = 0; offset < RECORDS; offset++) {
 					String id = partition + "@" + offset;
@@ -436,14 +431,19 @@ class ParallelListenerFuzzTests {
 			}
 		}
 
-		void check(List<Sample> samples) {
-			List<ConsumerRecord<byte[], byte[]>> dead = KafkaTopics.readAll(SERVERS, this.topic + ".DLT");
-			Set<String> deadIds = ConcurrentHashMap.newKeySet();
-			for (ConsumerRecord<byte[], byte[]> record : dead) {
-				deadIds.add(ByteBuffer.wrap(record.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_PARTITION).value())
+		// The partition@offset of each record in the dead-letter topic.
+		Set<String> deadLetterIds() {
+			Set<String> ids = ConcurrentHashMap.newKeySet();
+			for (ConsumerRecord<byte[], byte[]> record : KafkaTopics.readAll(SERVERS, this.topic + ".DLT")) {
+				ids.add(ByteBuffer.wrap(record.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_PARTITION).value())
 					.getInt() + "@"
 						+ ByteBuffer.wrap(record.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET).value()).getLong());
 			}
+			return ids;
+		}
+
+		void check(List<Sample> samples) {
+			Set<String> deadIds = deadLetterIds();
 			long expectedDead = LongStream.range(0, RECORDS)
 				.filter((i) -> this.kinds[(int) i] == Kind.ALWAYS_FAIL || this.kinds[(int) i] == Kind.GARBAGE)
 				.count();
